@@ -1,0 +1,163 @@
+"""The `massage-review` command line.
+
+    massage-review ingest [--rebuild]            build or refresh the guideline index
+    massage-review search "QUERY" [--k 5]        print the best guideline passages
+    massage-review review FILE_OR_DIR...         draft determinations of case files
+    massage-review schema                        print the case JSON Schema
+    massage-review eval retrieval|determinations score against the gold sets
+
+Bad input gets one line per problem naming the file and field, exit status 2, and no
+traceback; progress goes to stderr so stdout stays clean JSON where JSON is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from agent.config import Settings, settings
+from agent.pipeline import determine
+from agent.render import determination_text, hits_text
+from corpus.ingest import build_index
+from corpus.retrieval import Retriever
+from corpus.sources import SourceError
+from corpus.store import IndexCorrupt, IndexMissing
+from tools.case import case_json_schema
+from tools.case_io import CaseError, expand_paths, load_case
+from tools.determination import Determination
+
+EXIT_BAD_INPUT = 2
+
+
+def progress(message: str) -> None:
+    """Progress lines go to stderr."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def open_retriever(config: Settings) -> Retriever:
+    """The index, built first (with progress) if this data folder has none yet."""
+    try:
+        return Retriever(config.home)
+    except IndexMissing:
+        progress(f"no index in {config.home}; building it from {config.sources}")
+        report = build_index(config.home, config.sources, progress)
+        progress(report.summary())
+        return Retriever(config.home)
+
+
+def cmd_ingest(args: argparse.Namespace, config: Settings) -> int:
+    report = build_index(config.home, config.sources, progress, rebuild=args.rebuild)
+    print(report.summary())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, config: Settings) -> int:
+    hits = open_retriever(config).search(args.query, k=args.k, mode=args.mode)
+    if args.format == "json":
+        rows = [
+            {
+                "id": h.chunk.id,
+                "document": h.chunk.document,
+                "section": h.chunk.section,
+                "section_path": list(h.chunk.section_path),
+                "page": h.chunk.page,
+                "pages": list(h.chunk.pages),
+                "score": round(h.score, 6),
+                "text": h.chunk.text,
+            }
+            for h in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        print(hits_text(hits))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, config: Settings) -> int:
+    print(json.dumps(case_json_schema(), indent=2))
+    return 0
+
+
+def cmd_review(args: argparse.Namespace, config: Settings) -> int:
+    files = expand_paths([Path(p) for p in args.paths])
+    if not files:
+        progress("no case files found")
+        return EXIT_BAD_INPUT
+    retriever = open_retriever(config)
+    results: list[Determination] = []
+    failed = 0
+    for path in files:
+        try:
+            case = load_case(path)
+        except CaseError as error:
+            failed += 1
+            for problem in error.problems:
+                print(f"{error.source}: {problem}", file=sys.stderr)
+            continue
+        result = determine(case, retriever)
+        results.append(result)
+        if args.format == "jsonl":
+            print(result.model_dump_json())
+        elif args.format == "text":
+            print(determination_text(result))
+    if args.format == "json":
+        if len(args.paths) == 1 and len(files) == 1 and Path(args.paths[0]).is_file():
+            payload = results[0].model_dump(mode="json") if results else None
+        else:
+            payload = [r.model_dump(mode="json") for r in results]
+        if payload is not None:
+            print(json.dumps(payload, ensure_ascii=False, indent=2))
+    return EXIT_BAD_INPUT if failed else 0
+
+
+def cmd_eval(args: argparse.Namespace, config: Settings) -> int:
+    from evals.cli import run_eval  # only the command line imports from evals
+
+    return run_eval(args, open_retriever(config), config.sources, progress)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The argument parser, one sub-command per job."""
+    main = argparse.ArgumentParser(prog="massage-review", description=__doc__.split("\n")[0])
+    sub = main.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="build or refresh the guideline index")
+    ingest.add_argument("--rebuild", action="store_true", help="ignore the existing index")
+    ingest.set_defaults(run=cmd_ingest)
+    search = sub.add_parser("search", help="search the guideline passages")
+    search.add_argument("query")
+    search.add_argument("--k", type=int, default=5)
+    search.add_argument("--format", choices=["json", "text"], default="text")
+    search.add_argument("--mode", choices=["hybrid", "vector", "lexical"], default="hybrid")
+    search.set_defaults(run=cmd_search)
+    schema = sub.add_parser("schema", help="print the JSON Schema of a case")
+    schema.set_defaults(run=cmd_schema)
+    review = sub.add_parser("review", help="draft determinations of case files")
+    review.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
+    review.add_argument("--format", choices=["json", "jsonl", "text"], default="text")
+    review.set_defaults(run=cmd_review)
+    evaluate = sub.add_parser("eval", help="score the system against the gold sets")
+    evaluate.add_argument("suite", choices=["retrieval", "determinations"])
+    evaluate.add_argument("--gold", type=Path, default=None, help="gold folder or file")
+    evaluate.add_argument("--report", type=Path, default=None, help="HTML report path")
+    evaluate.set_defaults(run=cmd_eval)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console command."""
+    args = parser().parse_args(argv)
+    config = settings()
+    try:
+        return int(args.run(args, config))
+    except (SourceError, IndexCorrupt) as error:
+        print(f"error: {error}", file=sys.stderr)
+        if isinstance(error, IndexCorrupt):
+            print("hint: massage-review ingest --rebuild", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

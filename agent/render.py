@@ -1,0 +1,37 @@
+"""Plain-text renderings for people: search hits and determinations."""
+
+from __future__ import annotations
+
+import textwrap
+
+from corpus.retrieval import Hit
+from tools.determination import Determination
+
+
+def hits_text(hits: list[Hit]) -> str:
+    """Search results, one block per passage."""
+    if not hits:
+        return "no passages found"
+    blocks = []
+    for hit in hits:
+        c = hit.chunk
+        head = f"{hit.rank}. [{c.id}] {c.document} · {' > '.join(c.section_path)} · p.{c.page}"
+        body = textwrap.indent(textwrap.shorten(c.text, 600, placeholder=" …"), "   ")
+        blocks.append(f"{head}  (score {hit.score:.4f})\n{body}")
+    return "\n\n".join(blocks)
+
+
+def determination_text(d: Determination) -> str:
+    """A readable summary of one determination."""
+    outcome = d.outcome.replace("_", " ").upper()
+    lines = [
+        f"=== {d.case_id}: {outcome} — {d.approved.visits}/{d.requested.visits} visits, "
+        f"{d.approved.weeks}/{d.requested.weeks} weeks"
+        f"{' — REFER' if d.refer else ''} [{d.status}, drafted by {d.drafted_by}]",
+        f"stage: {d.stage}; decision due {d.due}; policy rule {d.policy_rule}",
+    ]
+    for f in d.findings:
+        lines.append(f"  {f.code.value}: {f.detail} ({', '.join(f.citations)})")
+    for c in d.citations:
+        lines.append(f"  [{c.id}] {c.document}, {c.section}, p.{c.page}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,69 @@
+"""`massage-review eval …`: run a gold set through the public API, print, gate, report."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from agent.pipeline import determine
+from corpus.retrieval import Retriever
+from corpus.sources import read_all
+from evals.determination_eval import score, summary
+from evals.gold import load_gold_cases, load_retrieval_gold
+from evals.report import render_html
+from evals.retrieval_eval import MODES, score_mode, table, unanswerable
+
+
+def run_retrieval(gold: Path | None, retriever: Retriever, progress: Callable[[str], None]) -> int:
+    """Print recall@1, recall@5 and MRR per mode; non-zero if hybrid misses its targets."""
+    questions = load_retrieval_gold(gold)
+    broken = unanswerable(retriever, questions)
+    if broken:
+        progress(f"gold questions whose quote is in no passage on its page: {', '.join(broken)}")
+    scores = []
+    for mode in MODES:
+        progress(f"scoring {mode} retrieval over {len(questions)} questions")
+        scores.append(score_mode(retriever, questions, mode))
+    print(f"retrieval over {len(questions)} gold questions")
+    print(table(scores))
+    hybrid = scores[0]
+    print(f"hybrid misses at 5: {', '.join(hybrid.misses) or 'none'}")
+    ok = hybrid.recall_at_5 >= 0.95 and hybrid.mrr >= 0.85
+    print("targets (hybrid recall@5 ≥ 0.95, MRR ≥ 0.85): " + ("met" if ok else "NOT met"))
+    return 0 if ok else 1
+
+
+def run_determinations(
+    gold: Path | None,
+    report: Path | None,
+    retriever: Retriever,
+    sources: Path,
+    progress: Callable[[str], None],
+) -> int:
+    """Review every gold case, print the metrics, write the report, apply the gate."""
+    cases = load_gold_cases(gold)
+    progress(f"reviewing {len(cases)} gold cases")
+    results = [determine(g.case, retriever) for g in cases]
+    corpus = {c.id: c for source in read_all(sources) for c in source.chunks()}
+    scores = score(cases, results, corpus)
+    print(summary(scores))
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(render_html(scores), encoding="utf-8")
+        print(f"report: {report}")
+    failures = scores.gate_failures()
+    print("gate: " + ("passed" if not failures else "FAILED: " + "; ".join(failures)))
+    return 0 if not failures else 1
+
+
+def run_eval(
+    args: argparse.Namespace,
+    retriever: Retriever,
+    sources: Path,
+    progress: Callable[[str], None],
+) -> int:
+    """Dispatch `eval retrieval` / `eval determinations`."""
+    if args.suite == "retrieval":
+        return run_retrieval(args.gold, retriever, progress)
+    return run_determinations(args.gold, args.report, retriever, sources, progress)

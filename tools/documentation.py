@@ -1,0 +1,161 @@
+"""Documentation and eligibility checks that need no clinical-text reading.
+
+Credential, measurable goals, self-care, presence and freshness of outcome measures, and
+"little or no pain and no functional deficit" (review-policy §1). Patterns and
+thresholds come from data files (goals.yaml, parameters.yaml, mcid.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from tools.case import Case
+from tools.datafiles import load_yaml
+from tools.findings import Code, Finding
+from tools.mcid import instruments
+from tools.outcomes import latest_score_date
+from tools.parameters import parameters
+
+EMPTY_SELF_CARE = re.compile(
+    r"^\s*(?:none|n/?a|nil|no|not (?:given|documented|provided)|-+)?\s*\.?\s*$", re.I
+)
+
+
+@cache
+def _goal_patterns() -> list[re.Pattern[str]]:
+    groups: dict[str, list[str]] = load_yaml("goals.yaml")
+    return [re.compile(p, re.IGNORECASE) for patterns in groups.values() for p in patterns]
+
+
+def goal_is_measurable(goal: str) -> bool:
+    """Whether a goal carries a number, a time frame, or a named activity with a target."""
+    return any(pattern.search(goal) for pattern in _goal_patterns())
+
+
+def _credential_tokens(credential: str) -> list[str]:
+    return [
+        token.replace(".", "").replace(" ", "").upper()
+        for token in re.split(r"[,/;&]|\band\b", credential)
+        if token.strip()
+    ]
+
+
+def practitioner_findings(case: Case) -> list[Finding]:
+    """NOT_QUALIFIED_PRACTITIONER unless one of the credentials may provide massage."""
+    qualified = {c.upper() for c in parameters().qualified_credentials}
+    tokens = _credential_tokens(case.practitioner.credential)
+    if any(token in qualified for token in tokens):
+        return []
+    return [
+        Finding(
+            code=Code.NOT_QUALIFIED_PRACTITIONER,
+            detail=f"Credential {case.practitioner.credential!r} is not one that may provide "
+            "therapeutic massage (LMT, PT, DC, LAc, or MD/DO directing care).",
+            evidence=f"practitioner.credential = {case.practitioner.credential}",
+            field="practitioner.credential",
+            rule="documentation.credential",
+            section="mn_practitioner",
+        )
+    ]
+
+
+def goal_findings(case: Case) -> list[Finding]:
+    """MISSING_GOALS when no goal is measurable."""
+    if any(goal_is_measurable(goal) for goal in case.goals):
+        return []
+    shown = "; ".join(case.goals) if case.goals else "none"
+    return [
+        Finding(
+            code=Code.MISSING_GOALS,
+            detail="No treatment goal is measurable (no number, time frame, or activity with "
+            "a target).",
+            evidence=f"goals: {shown}",
+            field="goals",
+            rule="documentation.measurable_goals",
+            section="goals_missing",
+        )
+    ]
+
+
+def self_care_findings(case: Case) -> list[Finding]:
+    """MISSING_SELF_CARE when no home or self-care instruction is documented."""
+    if case.self_care is not None and not EMPTY_SELF_CARE.match(case.self_care):
+        return []
+    return [
+        Finding(
+            code=Code.MISSING_SELF_CARE,
+            detail="No home or self-care instructions are documented.",
+            evidence=f"self_care = {case.self_care!r}"
+            if case.self_care is not None
+            else "self_care = null",
+            field="self_care",
+            rule="documentation.self_care",
+            section="self_care",
+        )
+    ]
+
+
+def outcome_documentation_findings(case: Case) -> list[Finding]:
+    """MISSING_OUTCOME_MEASURE (initial, none at all) and STALE_FINDINGS (latest too old)."""
+    findings: list[Finding] = []
+    if case.submission == "initial" and not case.outcomes:
+        findings.append(
+            Finding(
+                code=Code.MISSING_OUTCOME_MEASURE,
+                detail="Initial request with no valid outcome measure.",
+                evidence="outcomes: none",
+                field="outcomes",
+                rule="documentation.outcome_measure",
+                section="proms",
+            )
+        )
+    latest = latest_score_date(case)
+    limit = parameters().staleness.max_days_since_latest_score
+    if latest is not None and (case.review_date - latest).days > limit:
+        age = (case.review_date - latest).days
+        findings.append(
+            Finding(
+                code=Code.STALE_FINDINGS,
+                detail=f"The latest outcome score is {age} days old (more than {limit} days "
+                "before the review).",
+                evidence=f"latest outcome date {latest.isoformat()}; review_date "
+                f"{case.review_date.isoformat()}",
+                field="outcomes",
+                rule="documentation.stale_findings",
+                section="outdated_findings",
+            )
+        )
+    return findings
+
+
+def no_functional_deficit_findings(case: Case) -> list[Finding]:
+    """NO_FUNCTIONAL_DEFICIT: latest pain score low and every disability/function score minimal."""
+    table = instruments()
+    limits = parameters().no_functional_deficit
+    latest: dict[str, tuple] = {}
+    for score in sorted(case.outcomes, key=lambda s: s.date):
+        latest[score.instrument] = (score.date, score.score)
+    pain = {name: v for name, v in latest.items() if name in ("NPRS", "VAS")}
+    if not pain:
+        return []
+    newest_pain_date = max(date for date, _ in pain.values())
+    newest = {name: score for name, (date, score) in pain.items() if date == newest_pain_date}
+    caps = {"NPRS": limits.max_pain_nprs, "VAS": limits.max_pain_vas}
+    if not all(score <= caps[name] for name, score in newest.items()):
+        return []
+    others = {n: v for n, v in latest.items() if table[n].kind != "pain" or n == "PEG"}
+    if not all(table[n].in_minimal_band(score) for n, (_, score) in others.items()):
+        return []
+    shown = "; ".join(f"{n} {s:g} ({d.isoformat()})" for n, (d, s) in sorted(latest.items()))
+    return [
+        Finding(
+            code=Code.NO_FUNCTIONAL_DEFICIT,
+            detail="Little or no pain on the latest pain score and no functional deficit on "
+            "any disability or function measure.",
+            evidence=f"latest scores: {shown}",
+            field="outcomes",
+            rule="documentation.no_functional_deficit",
+            section="little_or_no_pain",
+        )
+    ]

@@ -1,0 +1,67 @@
+"""Plan parameters (tools/data/parameters.yaml), validated once.
+
+Every number the policy uses that CPG 167 does not state itself lives in that file with
+its source, so a plan can change it without touching code.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pydantic import BaseModel, ConfigDict
+
+from tools.datafiles import load_model
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StageParameters(_Section):
+    acute_max_days: int
+    subacute_max_days: int
+
+
+class TrialParameters(_Section):
+    initial_max_weeks: int
+    continuation_max_weeks: int
+    short_trial_weeks: int
+
+
+class ProgressParameters(_Section):
+    minimum_trial_weeks_for_no_improvement: int
+    plateau_min_days_between_scores: int
+
+
+class StalenessParameters(_Section):
+    max_days_since_latest_score: int
+
+
+class ReferralParameters(_Section):
+    significant_pain_nprs: float
+    significant_pain_vas: float
+
+
+class NoDeficitParameters(_Section):
+    max_pain_nprs: float
+    max_pain_vas: float
+
+
+class Parameters(_Section):
+    """The whole parameter file."""
+
+    policy_version: str
+    guideline_version: str
+    stage: StageParameters
+    trial: TrialParameters
+    progress: ProgressParameters
+    staleness: StalenessParameters
+    referral: ReferralParameters
+    no_functional_deficit: NoDeficitParameters
+    qualified_credentials: tuple[str, ...]
+
+
+@cache
+def parameters() -> Parameters:
+    """The plan's parameters, loaded and validated once per process."""
+    return load_model("parameters.yaml", Parameters)
