@@ -17,6 +17,7 @@ from typing import Any
 
 from corpus.chunking import Chunk
 from corpus.embedding import MODEL_NAME, encoder
+from corpus.parts import part_id, passage_parts
 from corpus.sources import Source, read_all
 from corpus.store import (
     MANIFEST_FORMAT,
@@ -67,13 +68,24 @@ class IngestReport:
         )
 
 
-def _source_entry(source: Source, chunks: list[Chunk]) -> dict[str, Any]:
+def _vectors_of(chunks: list[Chunk], source_name: str) -> list[tuple[str, str, dict[str, Any]]]:
+    """(vector id, text to embed, metadata): each passage whole, then each of its parts."""
+    items = []
+    for chunk in chunks:
+        meta = _metadata(chunk, source_name)
+        items.append((chunk.id, chunk.text, {**meta, "kind": "passage"}))
+        for number, text in enumerate(passage_parts(chunk), start=1):
+            items.append((part_id(chunk.id, number), text, {**meta, "kind": "part"}))
+    return items
+
+
+def _source_entry(source: Source, vector_ids: list[str]) -> dict[str, Any]:
     return {
         "sha256": source.sha256,
         "doc_key": source.doc_key,
         "document": source.document,
         "version": source.version,
-        "chunk_ids": [chunk.id for chunk in chunks],
+        "vector_ids": vector_ids,
     }
 
 
@@ -129,9 +141,12 @@ def build_index(
         return report
 
     chunks_by_file = {name: source.chunks() for name, source in by_file.items()}
-    reuse_ids = [cid for name in report.unchanged for cid in old_sources[name]["chunk_ids"]]
+    items_by_file = {name: _vectors_of(cs, name) for name, cs in chunks_by_file.items()}
+    reuse_ids = [vid for name in report.unchanged for vid in old_sources[name]["vector_ids"]]
     vectors = _reused_vectors(live, reuse_ids) if old else {}
-    to_embed = [c for name, cs in chunks_by_file.items() for c in cs if c.id not in vectors]
+    to_embed = [
+        item for items in items_by_file.values() for item in items if item[0] not in vectors
+    ]
     _embed(to_embed, vectors, progress)
     report.embedded = len(to_embed)
 
@@ -140,22 +155,23 @@ def build_index(
     staging.mkdir(parents=True)
     collection = open_collection(staging)
     all_chunks: list[Chunk] = []
-    for name, chunks in chunks_by_file.items():
-        if chunks:
+    for name, items in items_by_file.items():
+        if items:
             collection.add(
-                ids=[c.id for c in chunks],
-                embeddings=[vectors[c.id] for c in chunks],
-                documents=[c.text for c in chunks],
-                metadatas=[_metadata(c, name) for c in chunks],
+                ids=[vid for vid, _, _ in items],
+                embeddings=[vectors[vid] for vid, _, _ in items],
+                documents=[text for _, text, _ in items],
+                metadatas=[meta for _, _, meta in items],
             )
-        all_chunks += chunks
+        all_chunks += chunks_by_file[name]
     write_manifest(
         staging,
         {
             "format": MANIFEST_FORMAT,
             "embedding": MODEL_NAME,
             "sources": {
-                name: _source_entry(by_file[name], cs) for name, cs in chunks_by_file.items()
+                name: _source_entry(by_file[name], [vid for vid, _, _ in items])
+                for name, items in items_by_file.items()
             },
             "chunks": [chunk.model_dump(mode="json") for chunk in all_chunks],
         },
@@ -166,14 +182,21 @@ def build_index(
     return report
 
 
-def _embed(chunks: list[Chunk], vectors: dict[str, list[float]], progress: Progress) -> None:
+def _embed(
+    items: list[tuple[str, str, dict[str, Any]]],
+    vectors: dict[str, list[float]],
+    progress: Progress,
+) -> None:
+    """Embed passages and parts in batches, reporting progress every batch."""
     model = encoder()
-    batch = 16
-    for start in range(0, len(chunks), batch):
-        part = chunks[start : start + batch]
-        for chunk, vector in zip(part, model.encode([c.text for c in part]), strict=True):
-            vectors[chunk.id] = vector.tolist()
-        progress(f"embedding passages: {min(start + batch, len(chunks))}/{len(chunks)}")
+    batch = 32
+    for start in range(0, len(items), batch):
+        part = items[start : start + batch]
+        for (vid, _, _), vector in zip(part, model.encode([t for _, t, _ in part]), strict=True):
+            vectors[vid] = vector.tolist()
+        progress(
+            f"embedding passages and their parts: {min(start + batch, len(items))}/{len(items)}"
+        )
 
 
 def _swap_in(staging: Path, live: Path) -> None:

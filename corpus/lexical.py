@@ -13,7 +13,11 @@ import numpy as np
 
 TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 SUFFIXES = ("ations", "ation", "ates", "ated", "ate", "ions", "ion", "ing", "ies", "ed", "es", "s")
-STOPWORDS = frozenset(
+# Words in nearly every passage of a massage guideline carry no signal.
+DOMAIN_STOPWORDS = frozenset(
+    ["massage", "therapeutic", "patient", "practitioner", "covered", "care"]
+)
+STOPWORDS = DOMAIN_STOPWORDS | frozenset(
     [
         "a",
         "an",

@@ -14,11 +14,14 @@ from typing import Literal
 from corpus.chunking import Chunk
 from corpus.embedding import encoder
 from corpus.lexical import LexicalIndex
+from corpus.parts import owner_of
 from corpus.store import index_dir, manifest_chunks, open_collection, read_manifest
+from corpus.thesaurus import expand
 
 Mode = Literal["hybrid", "vector", "lexical"]
 RRF_K = 60
 CANDIDATES = 30
+VECTOR_HITS = 80  # parts and passages together, folded to passages
 
 
 @dataclass(frozen=True)
@@ -64,18 +67,18 @@ class Retriever:
         return None
 
     def vector_ranking(self, query: str, n: int = CANDIDATES) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity), best first."""
-        n = min(n, len(self.chunks))
-        if n == 0:
+        """(chunk id, cosine similarity of the passage or its closest part), best first."""
+        total = self._collection.count()
+        if total == 0:
             return []
         vector = encoder().encode([query])[0].tolist()
         result = self._collection.query(
-            query_embeddings=[vector], n_results=n, include=["distances"]
+            query_embeddings=[vector], n_results=min(VECTOR_HITS, total), include=["distances"]
         )
-        return [
-            (cid, 1.0 - dist)
-            for cid, dist in zip(result["ids"][0], result["distances"][0], strict=True)
-        ]
+        best: dict[str, float] = {}
+        for vid, dist in zip(result["ids"][0], result["distances"][0], strict=True):
+            best.setdefault(owner_of(vid), 1.0 - dist)  # results come closest first
+        return list(best.items())[:n]
 
     def lexical_ranking(self, query: str, n: int = CANDIDATES) -> list[tuple[str, float]]:
         """(chunk id, BM25 score), best first."""
@@ -85,12 +88,13 @@ class Retriever:
         """The k best passages for a query."""
         if not query.strip():
             return []
+        expanded = expand(query)  # the guideline's own words for what was asked
         if mode == "vector":
-            ranked = self.vector_ranking(query)
+            ranked = self.vector_ranking(expanded)
         elif mode == "lexical":
-            ranked = self.lexical_ranking(query)
+            ranked = self.lexical_ranking(expanded)
         else:
-            ranked = fuse([self.vector_ranking(query), self.lexical_ranking(query)])
+            ranked = fuse([self.vector_ranking(expanded), self.lexical_ranking(expanded)])
         return [
             Hit(chunk=self._by_id[cid], score=score, rank=rank)
             for rank, (cid, score) in enumerate(ranked[:k], start=1)

@@ -18,6 +18,7 @@ from corpus.cleaning import Section, clean_markdown, clean_pdf_text, pages_from_
 
 SUFFIXES = (".txt", ".md", ".pdf")
 DOCUMENT_ID = re.compile(r"\b(CPG|UM|CR)\s*(\d{1,4})\b(?:\s+Revision\s+(\d+))?", re.IGNORECASE)
+REVISED_ID = re.compile(r"\b(CPG|UM|CR)\s*(\d{1,4})\s+Revision\s+(\d+)", re.IGNORECASE)
 
 
 class SourceError(ValueError):
@@ -49,7 +50,11 @@ def discover(directory: Path) -> list[Path]:
     """Every source file in a folder, in name order (other files are ignored)."""
     if not directory.is_dir():
         raise SourceError(f"{directory}: sources folder not found")
-    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if (p.is_file() or p.is_symlink()) and p.suffix.lower() in SUFFIXES
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -89,7 +94,8 @@ def _pdf_pages(path: Path) -> list[str]:
 
 def _identify(path: Path, text: str) -> tuple[str, str, str]:
     """(doc_key, document, version) from the text's own id line, else from the file name."""
-    match = DOCUMENT_ID.search(text[:5000])
+    head = text[:5000]
+    match = REVISED_ID.search(head) or DOCUMENT_ID.search(head)  # "CPG 167 Revision 14" first
     if match:
         prefix, number, revision = match.group(1).upper(), match.group(2), match.group(3)
         document = f"{prefix} {number}"

@@ -10,27 +10,47 @@ from agent.pipeline import determine
 from corpus.retrieval import Retriever
 from corpus.sources import read_all
 from evals.determination_eval import score, summary
-from evals.gold import load_gold_cases, load_retrieval_gold
+from evals.gold import GOLD_DIR, load_gold_cases, load_retrieval_gold
 from evals.report import render_html
-from evals.retrieval_eval import MODES, score_mode, table, unanswerable
+from evals.retrieval_eval import MODES, ModeScore, score_mode, table, unanswerable
+
+HOLDOUT = GOLD_DIR / "retrieval_holdout.yaml"
 
 
-def run_retrieval(gold: Path | None, retriever: Retriever, progress: Callable[[str], None]) -> int:
-    """Print recall@1, recall@5 and MRR per mode; non-zero if hybrid misses its targets."""
-    questions = load_retrieval_gold(gold)
+def _retrieval_table(
+    title: str, path: Path | None, retriever: Retriever, progress: Callable[[str], None]
+) -> list[ModeScore]:
+    questions = load_retrieval_gold(path)
     broken = unanswerable(retriever, questions)
     if broken:
         progress(f"gold questions whose quote is in no passage on its page: {', '.join(broken)}")
-    scores = []
-    for mode in MODES:
-        progress(f"scoring {mode} retrieval over {len(questions)} questions")
-        scores.append(score_mode(retriever, questions, mode))
-    print(f"retrieval over {len(questions)} gold questions")
+    progress(f"scoring {len(questions)} {title} questions in {len(MODES)} modes")
+    scores = [score_mode(retriever, questions, mode) for mode in MODES]
+    print(f"{title}: {len(questions)} questions")
     print(table(scores))
-    hybrid = scores[0]
-    print(f"hybrid misses at 5: {', '.join(hybrid.misses) or 'none'}")
-    ok = hybrid.recall_at_5 >= 0.95 and hybrid.mrr >= 0.85
-    print("targets (hybrid recall@5 ≥ 0.95, MRR ≥ 0.85): " + ("met" if ok else "NOT met"))
+    print(f"hybrid misses at 5: {', '.join(scores[0].misses) or 'none'}\n")
+    return scores
+
+
+def run_retrieval(gold: Path | None, retriever: Retriever, progress: Callable[[str], None]) -> int:
+    """Print recall@1, recall@5 and MRR per mode; non-zero if hybrid misses its targets.
+
+    Without --gold, the gated set is followed by the held-out set, written by someone who
+    saw neither the gated questions nor the search code: the honest generalisation figure.
+    """
+    scores = _retrieval_table("gold set" if gold else "gated set", gold, retriever, progress)
+    if gold is None and HOLDOUT.exists():
+        _retrieval_table("held-out set (reported, not gated)", HOLDOUT, retriever, progress)
+    hybrid, vector, lexical = scores
+    ok = (
+        hybrid.recall_at_5 >= 0.95
+        and hybrid.mrr >= 0.85
+        and hybrid.mrr >= max(vector.mrr, lexical.mrr)
+    )
+    print(
+        "targets (hybrid recall@5 ≥ 0.95, MRR ≥ 0.85, hybrid MRR ≥ each alone): "
+        + ("met" if ok else "NOT met")
+    )
     return 0 if ok else 1
 
 

@@ -1,0 +1,1 @@
+"""Guideline sources: cleaning PDF-extracted text into sections, chunking, indexing."""
