@@ -1,0 +1,108 @@
+"""The command line, run as a user runs it: a real process, real files, real index."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.factories import case_dict
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "MASSAGE_REVIEW_HOME": str(home)}
+    return subprocess.run(
+        [sys.executable, "-m", "agent.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_search_json_lists_passages_with_required_keys(corpus_home):
+    result = run(
+        corpus_home, "search", "what fever contraindicates massage?", "--k", "3", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 3
+    assert {"id", "section", "page", "score", "text"} <= set(rows[0])
+    assert any("101.5" in row["text"] and row["page"] == 9 for row in rows)
+
+
+def test_review_of_one_file_prints_one_spec_object(corpus_home, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_dict(plan={"visits_requested": 12, "weeks_requested": 6})))
+    result = run(corpus_home, "review", str(path), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert out["outcome"] == "partially_approved"
+    assert out["approved"] == {"visits": 8, "weeks": 4}
+    assert out["status"] == "draft" and out["decision"] is None
+    assert out["drafted_by"] == "offline"
+    ids = {c["id"] for c in out["citations"]}
+    assert all(set(f["citations"]) <= ids for f in out["findings"])
+
+
+def test_bad_file_in_batch_is_reported_by_field_and_others_still_reviewed(corpus_home, tmp_path):
+    (tmp_path / "a-good.json").write_text(json.dumps(case_dict(case_id="GOOD")))
+    (tmp_path / "b-bad.json").write_text(json.dumps(case_dict(plan={"weeks_requested": 0})))
+    result = run(corpus_home, "review", str(tmp_path), "--format", "jsonl")
+    assert result.returncode == 2
+    assert "b-bad.json: plan.weeks_requested: must be ≥ 1" in result.stderr
+    assert "Traceback" not in result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [d["case_id"] for d in lines] == ["GOOD"]
+
+
+def test_directory_in_json_format_prints_a_list(corpus_home):
+    result = run(corpus_home, "review", "examples/cases", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == len(list((ROOT / "examples/cases").glob("*.json")))
+
+
+def test_text_format_is_a_readable_summary(corpus_home):
+    result = run(corpus_home, "review", "examples/cases")
+    assert result.returncode == 0, result.stderr
+    assert "TM-2026-0412: PARTIALLY APPROVED — 8/12 visits, 4/6 weeks" in result.stdout
+
+
+def test_schema_is_printed(corpus_home):
+    result = run(corpus_home, "schema")
+    assert json.loads(result.stdout)["additionalProperties"] is False
+
+
+def test_when_index_missing_then_built_on_first_use_with_progress(tmp_path):
+    result = run(tmp_path / "fresh", "search", "maintenance care", "--k", "1")
+    assert result.returncode == 0, result.stderr
+    assert "building it" in result.stderr and "embedding passages" in result.stderr
+    assert (tmp_path / "fresh" / "index" / "manifest.json").exists()
+
+
+def test_when_index_corrupt_then_exit_2_with_hint(tmp_path, corpus_home):
+    home = tmp_path / "broken"
+    (home / "index").mkdir(parents=True)
+    (home / "index" / "manifest.json").write_text("{")
+    result = run(home, "search", "fever")
+    assert result.returncode == 2
+    assert "manifest.json" in result.stderr and "ingest --rebuild" in result.stderr
+
+
+@pytest.mark.parametrize("suite", ["retrieval", "determinations"])
+def test_eval_commands_meet_their_targets(corpus_home, tmp_path, suite):
+    args = ["eval", suite]
+    if suite == "determinations":
+        args += ["--report", str(tmp_path / "report.html")]
+    result = run(corpus_home, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    if suite == "determinations":
+        html = (tmp_path / "report.html").read_text()
+        assert "<svg" in html and "Every miss" in html

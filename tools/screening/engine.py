@@ -1,0 +1,194 @@
+"""The small engine: find each rule's mentions in a case and judge them in context.
+
+A *mention* is a span of a field's text that one rule's terms (or numeric readings)
+match, together with the modifiers its sentence puts on it. Whether a mention counts is
+decided by the entry's data alone: who it is about (`experiencer`), how long it lasts
+(`persistence`), and whether it is negated, hypothetical or intentional. Everything about
+the case as a whole (addressed flags, modalities, purposes) is decided in `screen.py`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tools.screening.context import SentenceContext, Trigger
+from tools.screening.fields import Facts, TextField
+from tools.screening.models import Entry
+from tools.screening.numbers import Reading, readings
+from tools.screening.patterns import Matcher, lowered, normalise, word_prefixes
+from tools.screening.rules import Rule, RuleSet
+from tools.screening.sentences import Span, sentences
+
+DROPPING = frozenset({"negated", "hypothetical", "intentional"})
+"""Modifiers after which a mention is not affirmed at all."""
+MAX_EVIDENCE = 300
+"""Longer sentences are quoted by their clause instead, to keep evidence readable."""
+
+
+def affirmed(entry: Entry, modifiers: frozenset[str]) -> bool:
+    """Whether a mention with these modifiers counts for this entry."""
+    if modifiers & DROPPING:
+        return False
+    if ("other_person" in modifiers) != (entry.experiencer == "other"):
+        return False
+    if entry.persistence == "current" and modifiers & {"historical", "resolved"}:
+        return False
+    return not (entry.persistence == "chronic" and "resolved" in modifiers)
+
+
+@dataclass
+class FieldText:
+    """One field: normalised text, sentences, and lazily built contexts and readings."""
+
+    index: int
+    field: TextField
+    rules: RuleSet
+    facts: Facts
+    norm: str = ""
+    low: str = ""
+    spans: list[Span] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+    _contexts: dict[Span, SentenceContext] = field(default_factory=dict)
+    _readings: list[Reading] | None = None
+
+    def __post_init__(self) -> None:
+        self.norm = normalise(self.field.text)
+        self.low = lowered(self.norm)
+        self.spans = sentences(self.norm, self.rules.context.abbreviations)
+        self._starts = [s.start for s in self.spans]
+
+    def sentence_at(self, position: int) -> Span | None:
+        """The sentence holding a character position, if any."""
+        index = bisect_right(self._starts, position) - 1
+        if index < 0 or position >= self.spans[index].end:
+            return None
+        return self.spans[index]
+
+    def context(self, sentence: Span) -> SentenceContext:
+        """The sentence's triggers (found once)."""
+        if sentence not in self._contexts:
+            self._contexts[sentence] = SentenceContext(
+                self.norm, self.low, sentence, self.rules.context, self.facts.review_year
+            )
+        return self._contexts[sentence]
+
+    def readings(self) -> list[Reading]:
+        """The numeric readings of the field (found once)."""
+        if self._readings is None:
+            self._readings = readings(self.norm, self.rules.numbers)
+        return self._readings
+
+    def evidence(self, sentence: Span, span: Span) -> str:
+        """The exact original text quoted for a mention: its sentence, or a long one's clause."""
+        if sentence.end - sentence.start > MAX_EVIDENCE:
+            clause = self.context(sentence).clause_of(span.start)
+            return self.field.text[clause.start : clause.end].strip()
+        return self.field.text[sentence.start : sentence.end]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One match of one rule, judged in its sentence."""
+
+    rule: Rule
+    text: FieldText
+    span: Span
+    sentence: Span
+    modifiers: frozenset[str]
+    addressing: Trigger | None
+
+    @property
+    def counts(self) -> bool:
+        """Whether the mention is affirmed for the entry (before case-level conditions)."""
+        return affirmed(self.rule.entry, self.modifiers)
+
+    @property
+    def matched(self) -> str:
+        """The original text that matched."""
+        return self.text.field.text[self.span.start : self.span.end]
+
+
+SEPARATOR = "\n\x00\n"
+"""Between fields in a Document: a sentence break that no whitespace pattern crosses."""
+
+
+class Document:
+    """Every field of a case in one string, so each rule is scanned once per case.
+
+    Matches are mapped back to their field; one that would cross a field boundary is
+    dropped.
+    """
+
+    def __init__(self, fields: list[FieldText]) -> None:
+        self.fields = fields
+        self.starts: list[int] = []
+        position = 0
+        for text in fields:
+            self.starts.append(position)
+            position += len(text.norm) + len(SEPARATOR)
+        self.norm = SEPARATOR.join(t.norm for t in fields)
+        self.low = SEPARATOR.join(t.low for t in fields)
+        self.prefixes = word_prefixes(self.low)
+
+    def locate(self, start: int, end: int) -> tuple[FieldText, Span] | None:
+        """The field holding document span [start, end), and the span within it."""
+        index = bisect_right(self.starts, start) - 1
+        if index < 0:
+            return None
+        offset = self.starts[index]
+        text = self.fields[index]
+        if end - offset > len(text.norm):
+            return None
+        return text, Span(start - offset, end - offset)
+
+    def spans(self, matcher: Matcher | None, bases: frozenset[str]) -> dict[int, list[Span]]:
+        """The matcher's matches in the fields with these base paths, by field index."""
+        found: dict[int, list[Span]] = {}
+        if matcher is None:
+            return found
+        for start, end in matcher.spans(self.norm, self.low, prefixes=self.prefixes):
+            located = self.locate(start, end)
+            if located and located[0].field.base in bases:
+                found.setdefault(located[0].index, []).append(located[1])
+        return found
+
+
+def _cancelled_by_reading(rule: Rule, text: FieldText, sentence: Span) -> bool:
+    kinds = rule.entry.unless_readings
+    return bool(kinds) and any(
+        r.kind in kinds and sentence.contains(Span(r.start, r.end)) for r in text.readings()
+    )
+
+
+def _candidates(rule: Rule, document: Document) -> dict[int, list[Span]]:
+    found = document.spans(rule.regex, rule.bases)
+    if rule.entry.readings:
+        for text in document.fields:
+            if text.field.base in rule.bases:
+                found.setdefault(text.index, []).extend(
+                    Span(r.start, r.end) for r in text.readings() if r.kind in rule.entry.readings
+                )
+    if rule.exclude is not None and found:
+        excluded = document.spans(rule.exclude, rule.bases)
+        for index, spans in found.items():
+            out = excluded.get(index, [])
+            found[index] = [s for s in spans if not any(e.overlaps(s) for e in out)]
+    return found
+
+
+def mentions(rule: Rule, document: Document) -> Iterator[Mention]:
+    """Every mention of the rule in the fields it reads, outside instruction-like sentences."""
+    found = _candidates(rule, document)
+    for index in sorted(found):
+        text = document.fields[index]
+        for span in sorted(set(found[index])):
+            sentence = text.sentence_at(span.start)
+            if sentence is None:
+                continue
+            context = text.context(sentence)
+            if context.instruction or _cancelled_by_reading(rule, text, sentence):
+                continue
+            addressing = context.addressing(span, modification=rule.entry.modification_addresses)
+            yield Mention(rule, text, span, sentence, context.modifiers(span), addressing)

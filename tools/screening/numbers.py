@@ -1,0 +1,164 @@
+"""Numeric readings in free text: temperature, blood pressure, weight loss.
+
+The patterns and thresholds are data (numbers.yaml); what data cannot say lives here:
+unit conversion (°C to °F, kg to lb), the comparison, and the period of a weight loss.
+Each reading is a span of text with a *kind* ("temperature.significant_fever"); rule
+entries list the kinds that raise them, and a reading is then judged in its sentence's
+context like any other mention ("if T > 101.5, hold massage" raises nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tools.screening.models import NumbersFile
+
+KINDS = frozenset(
+    {
+        "temperature.significant_fever",
+        "temperature.fever",
+        "blood_pressure.unstable",
+        "weight_loss.significant",
+        "weight_loss.minor",
+    }
+)
+"""Every reading kind a rule entry may name."""
+
+_WORD_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "twelve": 12,
+    "few": 3,
+    "several": 4,
+    "couple": 2,
+    "couple of": 2,
+}
+_MONTHS_PER = {"d": 1 / 30, "w": 7 / 30, "m": 1.0, "y": 12.0}
+_PERIOD_WINDOW = 60
+"""How far after a weight-loss amount its period ("over 3 months") is looked for."""
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One numeric reading of a given kind, at [start, end) of the field text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class NumberRules:
+    """numbers.yaml, compiled once."""
+
+    data: NumbersFile
+    temperature: tuple[re.Pattern[str], ...]
+    blood_pressure: tuple[re.Pattern[str], ...]
+    weight_loss: tuple[re.Pattern[str], ...]
+    period: re.Pattern[str]
+
+    @classmethod
+    def build(cls, data: NumbersFile) -> NumberRules:
+        """Compile numbers.yaml."""
+
+        def compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+        return cls(
+            data,
+            compiled(data.temperature.patterns),
+            compiled(data.blood_pressure.patterns),
+            compiled(data.weight_loss.patterns),
+            re.compile(data.weight_loss.period_pattern, re.IGNORECASE),
+        )
+
+
+def fahrenheit(value: float, unit: str | None, rules: NumbersFile) -> float | None:
+    """The temperature in °F, inferring the unit from the value when none is written."""
+    low_c, high_c = rules.temperature.plausible_c
+    low_f, high_f = rules.temperature.plausible_f
+    unit = (unit or "").strip().lower()[:1]
+    if unit == "c" or (not unit and low_c <= value <= high_c):
+        return value * 9 / 5 + 32 if low_c <= value <= high_c else None
+    return value if low_f <= value <= high_f else None
+
+
+def _temperatures(text: str, rules: NumberRules) -> list[Reading]:
+    t = rules.data.temperature
+    found = []
+    for pattern in rules.temperature:
+        for match in pattern.finditer(text):
+            degrees = fahrenheit(float(match.group("value")), match.group("unit"), rules.data)
+            if degrees is None:
+                continue
+            if degrees > t.significant_fever_above_f + 1e-9:
+                found.append(Reading("temperature.significant_fever", *match.span()))
+            if degrees >= t.fever_from_f - 1e-9:
+                found.append(Reading("temperature.fever", *match.span()))
+    return found
+
+
+def _pressures(text: str, rules: NumberRules) -> list[Reading]:
+    bp = rules.data.blood_pressure
+    found = []
+    for pattern in rules.blood_pressure:
+        for match in pattern.finditer(text):
+            systolic, diastolic = int(match.group("systolic")), int(match.group("diastolic"))
+            if systolic > bp.systolic_above or diastolic > bp.diastolic_above:
+                found.append(Reading("blood_pressure.unstable", *match.span()))
+    return found
+
+
+def months_of(match: re.Match[str]) -> float:
+    """The length in months of a period match ("over 3 months", "in the past year")."""
+    count = match.group("count")
+    if count is None:
+        number = 1.0
+    elif count.replace(".", "", 1).isdigit():
+        number = float(count)
+    else:
+        number = float(_WORD_NUMBERS.get(count.lower(), 1))
+    return number * _MONTHS_PER[match.group("per")[0].lower()]
+
+
+def _period_near(text: str, match: re.Match[str], period: re.Pattern[str]) -> re.Match[str] | None:
+    after = period.search(text, match.end(), match.end() + _PERIOD_WINDOW)
+    if after:
+        return after
+    before = list(period.finditer(text, max(0, match.start() - _PERIOD_WINDOW), match.start()))
+    return before[-1] if before else None
+
+
+def _weight_losses(text: str, rules: NumberRules) -> list[Reading]:
+    w = rules.data.weight_loss
+    found = []
+    for pattern in rules.weight_loss:
+        for match in pattern.finditer(text):
+            amount = float(match.group("amount"))
+            kilograms = match.group("unit").lower().startswith("k")
+            limit = w.kilograms_above if kilograms else w.pounds_above
+            period = _period_near(text, match, rules.period)
+            months = months_of(period) if period else 0.0
+            if months > w.months_at_most:
+                amount = amount * w.months_at_most / months
+            kind = "weight_loss.significant" if amount > limit + 1e-9 else "weight_loss.minor"
+            found.append(Reading(kind, *match.span()))
+    return found
+
+
+def readings(text: str, rules: NumberRules) -> list[Reading]:
+    """Every temperature, blood-pressure and weight-loss reading in the text."""
+    found = _temperatures(text, rules) + _pressures(text, rules) + _weight_losses(text, rules)
+    unique = {(r.kind, r.start): r for r in found}
+    return sorted(unique.values(), key=lambda r: (r.start, r.kind))

@@ -1,0 +1,283 @@
+"""Turning the data files' terms into compiled matchers.
+
+The data files write terms the way clinicians write them ("flare-up", "h/o", "Raynaud's");
+this module is the one place that decides how such a phrase matches text: case-insensitive,
+whole words only, any run of whitespace between words, a hyphen or apostrophe optional,
+and (for condition names) an optional plural. Abbreviations that collide with ordinary
+words ("CA", "MS", "PE") are listed as *cased* terms and match only as written.
+Hand-written regexes pass through unchanged, so data can say what a phrase cannot.
+
+Speed matters (a case is screened in a few milliseconds): literal terms are matched on a
+lower-cased copy of the text without IGNORECASE and behind one shared word boundary,
+which Python's regex engine scans several times faster than the naive alternation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Same-length replacements: matching runs on the normalised copy, evidence is cut from the
+# original text at the same offsets, so the quote stays exact.
+_NORMALISE = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u00ba": "\u00b0",
+    }
+)
+
+
+def normalise(text: str) -> str:
+    """Fold typographic quotes, dashes and no-break spaces to ASCII without changing length."""
+    return text.translate(_NORMALISE)
+
+
+def lowered(text: str) -> str:
+    """The text in lower case with every character at the same offset."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+def _token(token: str) -> str:
+    out = []
+    for char in token:
+        if char == "-":
+            out.append(r"[\s\-]?")
+        elif char == "'":
+            out.append("'?")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def phrase(term: str, *, plural: bool = False, bounded: bool = True) -> str:
+    """A regex for one literal term: whole words, flexible spacing, optional plural.
+
+    With `bounded=False` the leading word boundary is left to the caller, which puts one
+    boundary in front of a whole group of terms.
+    """
+    words = term.split()
+    if not words:
+        raise ValueError("empty term")
+    body = r"\s+".join(_token(word) for word in words)
+    if bounded and term[0].isalnum():
+        body = r"(?<!\w)" + body
+    if term[-1].isalnum():
+        if plural and term[-1].isalpha():
+            body += r"(?:e?s)?"
+        body += r"(?!\w)"
+    return body
+
+
+def _group(terms: Iterable[str], *, plural: bool) -> str | None:
+    """Terms as one regex source; those starting with a letter or digit share a boundary."""
+    ordered = sorted(set(terms), key=len, reverse=True)
+    wordlike = [t for t in ordered if t[0].isalnum()]
+    parts = []
+    if wordlike:
+        first = "".join(sorted({re.escape(t[0]) for t in wordlike}))
+        body = "|".join(phrase(t, plural=plural, bounded=False) for t in wordlike)
+        parts.append(rf"(?=[{first}])(?<!\w)(?:{body})")
+    parts += [phrase(t, plural=plural) for t in ordered if not t[0].isalnum()]
+    return "|".join(parts) if parts else None
+
+
+def alternation(
+    terms: Iterable[str] = (),
+    cased: Iterable[str] = (),
+    patterns: Iterable[str] = (),
+    *,
+    plural: bool = False,
+) -> str | None:
+    """One case-insensitive regex source for terms, cased terms and patterns together.
+
+    Used where one pattern must stand for a whole term set (body regions). Patterns come
+    first and terms longest first, so where several start at the same place the most
+    specific wins ("lives with her husband" over "lives with").
+    """
+    parts = [f"(?:{p})" for p in patterns]
+    literal = _group([t.lower() for t in terms], plural=plural)
+    if literal:
+        parts.append(f"(?:{literal})")
+    exact = _group(cased, plural=plural)
+    if exact:
+        parts.append(f"(?-i:{exact})")
+    return "|".join(parts) if parts else None
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+PREFIX = 3
+"""Literal terms are only searched for when a word of the text starts like their first word."""
+
+
+def word_prefixes(low: str) -> frozenset[str]:
+    """The first 1..3 characters of every word of a lower-cased text."""
+    return frozenset(w[:n] for w in _TOKEN.findall(low) for n in range(1, PREFIX + 1))
+
+
+def _term_prefix(term: str) -> str | None:
+    first = _TOKEN.match(term.lower())
+    return first.group()[:PREFIX] if first else None
+
+
+@dataclass(frozen=True)
+class Matcher:
+    """Compiled terms: literal terms run on the lower-cased text, cased terms and patterns
+    on the original (patterns case-insensitively).
+
+    `needs` lists the first characters of the literal-only terms; when the caller knows
+    the text's word prefixes and none is there, that regex is not run at all.
+    """
+
+    literal: re.Pattern[str] | None
+    cased: re.Pattern[str] | None
+    patterns: re.Pattern[str] | None
+    needs: frozenset[str] | None = None
+    plain: re.Pattern[str] | None = None
+
+    def spans(
+        self,
+        text: str,
+        low: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        prefixes: frozenset[str] | None = None,
+    ) -> list[tuple[int, int]]:
+        """Every match as (start, end), sorted; `low` is `lowered(text)`."""
+        end = len(text) if endpos is None else endpos
+        found: set[tuple[int, int]] = set()
+        if self.patterns is not None:
+            found.update(m.span() for m in self.patterns.finditer(text, pos, end))
+        if self.plain is not None:
+            found.update(m.span() for m in self.plain.finditer(low, pos, end))
+        skip = prefixes is not None and self.needs is not None and self.needs.isdisjoint(prefixes)
+        if self.literal is not None and not skip:
+            found.update(m.span() for m in self.literal.finditer(low, pos, end))
+        if self.cased is not None:
+            found.update(m.span() for m in self.cased.finditer(text, pos, end))
+        return sorted(s for s in found if s[1] > s[0])
+
+    def search(self, text: str, low: str, pos: int = 0, endpos: int | None = None) -> bool:
+        """Whether anything matches in text[pos:endpos]."""
+        end = len(text) if endpos is None else endpos
+        return bool(
+            (self.literal is not None and self.literal.search(low, pos, end))
+            or (self.plain is not None and self.plain.search(low, pos, end))
+            or (self.cased is not None and self.cased.search(text, pos, end))
+            or (self.patterns is not None and self.patterns.search(text, pos, end))
+        )
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex source."""
+    branches, depth, start, index, in_class = [], 0, 0, 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            branches.append(pattern[start:index])
+            start = index + 1
+        index += 1
+    branches.append(pattern[start:])
+    return branches
+
+
+_LEADING_GROUP = re.compile(r"(?:\\b|\(\?-?i:|\(\?:|\()*")
+
+
+def _starts_at_word(pattern: str) -> bool:
+    """Whether every alternative of the pattern must begin with a letter.
+
+    Such a pattern can only match at the start of a word, so a shared `(?<!\\w)` guard in
+    front changes nothing but saves the engine trying it inside every word.
+    """
+    for branch in _branches(pattern):
+        rest = branch[_LEADING_GROUP.match(branch).end() :]
+        if not rest or not rest[0].isalpha():
+            return False
+        if "|" in branch and branch.startswith("(") and not _starts_at_word(_inner(branch)):
+            return False
+    return True
+
+
+def _inner(branch: str) -> str:
+    """The alternatives inside a branch's leading group ("(?:a|b)c" gives "a|b")."""
+    depth = 0
+    for index, char in enumerate(branch):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                body = branch[1:index]
+                for prefix in ("?:", "?-i:", "?i:"):
+                    if body.startswith(prefix):
+                        return body[len(prefix) :]
+                return body
+    return branch
+
+
+def _needs_case(pattern: str) -> bool:
+    """Whether a pattern must run on the original text (cased parts or capital letters)."""
+    return "(?-i:" in pattern or bool(re.search(r"(?<!\\)[A-Z]", pattern))
+
+
+def _patterns_source(patterns: list[str]) -> str | None:
+    guarded = [p for p in patterns if _starts_at_word(p)]
+    other = [p for p in patterns if p not in guarded]
+    parts = [r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in guarded) + ")"] if guarded else []
+    parts += [f"(?:{p})" for p in other]
+    return "|".join(parts) if parts else None
+
+
+def compile_terms(
+    terms: Iterable[str] = (),
+    cased: Iterable[str] = (),
+    patterns: Iterable[str] = (),
+    *,
+    plural: bool = False,
+) -> Matcher | None:
+    """Compile terms into a matcher; None when there is nothing to match.
+
+    Literal terms and patterns without cased parts run on the lower-cased text without
+    IGNORECASE (separately, so the literal terms can be skipped by word prefix); cased
+    terms on the original text; patterns with cased parts on the original text
+    case-insensitively.
+    """
+    terms = list(terms)
+    pattern_list = list(patterns)
+    plain = _patterns_source([p for p in pattern_list if not _needs_case(p)])
+    sensitive = _patterns_source([p for p in pattern_list if _needs_case(p)])
+    literal = _group([t.lower() for t in terms], plural=plural)
+    exact = _group(cased, plural=plural)
+    if not (literal or exact or plain or sensitive):
+        return None
+    term_prefixes = {_term_prefix(t) for t in terms}
+    return Matcher(
+        literal=re.compile(literal) if literal else None,
+        cased=re.compile(exact) if exact else None,
+        patterns=re.compile(sensitive, re.IGNORECASE) if sensitive else None,
+        needs=None if None in term_prefixes else frozenset(term_prefixes),
+        plain=re.compile(plain) if plain else None,
+    )
