@@ -22,16 +22,21 @@ def hits_text(hits: list[Hit]) -> str:
 
 
 def determination_text(d: Determination) -> str:
-    """A readable summary of one determination."""
+    """A readable summary of one determination: outcome, then each finding with its
+    evidence and the guideline passage it rests on."""
     outcome = d.outcome.replace("_", " ").upper()
     lines = [
         f"=== {d.case_id}: {outcome} — {d.approved.visits}/{d.requested.visits} visits, "
         f"{d.approved.weeks}/{d.requested.weeks} weeks"
-        f"{' — REFER' if d.refer else ''} [{d.status}, drafted by {d.drafted_by}]",
-        f"stage: {d.stage}; decision due {d.due}; policy rule {d.policy_rule}",
+        f"{' — REFER' if d.refer else ''}  [{d.status}; drafted by {d.drafted_by}]",
+        f"    stage {d.stage}; decision due {d.due}; policy rule {d.policy_rule}",
     ]
+    pages = {c.id: f"{c.section}, p.{c.page}" for c in d.citations}
     for f in d.findings:
-        lines.append(f"  {f.code.value}: {f.detail} ({', '.join(f.citations)})")
-    for c in d.citations:
-        lines.append(f"  [{c.id}] {c.document}, {c.section}, p.{c.page}")
+        where = "; ".join(pages.get(cid, cid) for cid in f.citations)
+        lines.append(f"  • {f.code.value}: {f.detail}")
+        lines.append(f"      evidence ({f.field or 'case'}): {textwrap.shorten(f.evidence, 160)}")
+        lines.append(f"      CPG 167: {where}")
+    if not d.findings:
+        lines.append("  • no findings: meets the criteria as submitted")
     return "\n".join(lines) + "\n"

@@ -13,19 +13,23 @@ from tests.factories import case_dict
 from tools.case import Case, case_json_schema
 from tools.case_io import CaseError, expand_paths, load_case, parse_case
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "case-format.md"
-
-
-def _spec_example() -> str:
-    text = SPEC.read_text(encoding="utf-8") if SPEC.exists() else ""
-    match = re.search(r"```json\n(.*?)```", text, re.S)
-    return match.group(1) if match else json.dumps(case_dict())
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT.parent / "shared" / "spec" / "case-format.md"
+# The spec's example case, shipped as a demo case so the tests need nothing outside the repo.
+SPEC_EXAMPLE = ROOT / "examples" / "cases" / "partially-approved-low-back-12-visits-6-weeks.json"
 
 
 def test_when_spec_example_then_it_is_accepted():
-    case = parse_case(_spec_example())
+    case = parse_case(SPEC_EXAMPLE.read_text(encoding="utf-8"))
     assert case.plan.visits_requested == 12
     assert case.received_date is not None
+
+
+@pytest.mark.skipif(not SPEC.exists(), reason="shared/spec is not beside this checkout")
+def test_shipped_example_is_the_spec_example():
+    match = re.search(r"```json\n(.*?)```", SPEC.read_text(encoding="utf-8"), re.S)
+    assert match is not None
+    assert json.loads(match.group(1)) == json.loads(SPEC_EXAMPLE.read_text(encoding="utf-8"))
 
 
 def test_when_received_date_missing_then_it_defaults_to_review_date():

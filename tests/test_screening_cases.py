@@ -7,47 +7,28 @@ from typing import Any
 
 import pytest
 
+from tests.factories import case_dict
 from tools.case import Case
 from tools.findings import Code, Finding
 from tools.screening import screen_case
 
-MINIMAL: dict[str, Any] = {
-    "case_id": "TM-TEST-0001",
-    "review_date": "2026-03-02",
-    "submission": "initial",
-    "practitioner": {"id": "P-1", "name": "Dana Ortiz, LMT", "credential": "LMT"},
-    "member": {"id": "M-1", "age": 46, "sex": "F"},
-    "condition": {
-        "regions": ["low back"],
-        "diagnoses": [{"code": "M54.50", "description": "Low back pain, unspecified"}],
-        "onset_date": "2026-01-26",
-        "mechanism": "Lifting boxes at work",
-    },
-    "history": {
+# The shared base case, with the spec example's history (lisinopril) and narrative.
+MINIMAL: dict[str, Any] = case_dict(
+    history={
         "conditions": ["hypertension, controlled on lisinopril"],
         "medications": ["lisinopril 10 mg"],
-        "surgeries": [],
-        "concurrent_care": [],
     },
-    "subjective": (
+    subjective=(
         "Constant ache L lumbar, 6/10, worse sitting > 20 min. "
         "Denies numbness, bowel or bladder change. No fever."
     ),
-    "objective": (
+    objective=(
         "Hypertonic L erector spinae and QL with trigger points; lumbar flexion 50% of "
         "normal, pain at end range. Neuro screen intact."
     ),
-    "notes": "",
-    "outcomes": [{"instrument": "NPRS", "date": "2026-02-27", "score": 6}],
-    "goals": ["Sit 60 minutes at work with pain no more than 2/10 within 4 weeks"],
-    "self_care": "Daily walking 20 min",
-    "plan": {
-        "purpose": ["relieve muscle spasm", "restore muscle function"],
-        "services": [{"cpt": "97124", "minutes_per_visit": 30}],
-        "visits_requested": 8,
-        "weeks_requested": 4,
-    },
-}
+    outcomes=[{"instrument": "NPRS", "date": "2026-02-27", "score": 6}],
+    plan={"purpose": ["relieve muscle spasm", "restore muscle function"]},
+)
 
 
 def make_case(**changes: Any) -> Case:

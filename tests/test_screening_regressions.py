@@ -1,0 +1,56 @@
+"""Wordings that once slipped past the rules, each kept as a row so it cannot again."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.screening.fields import TextField
+from tools.screening.screen import screen_texts
+
+
+def _rules(text: str, field: str = "subjective") -> set[str]:
+    return {f.rule for f in screen_texts([TextField(field, text)])}
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "raised"),
+    [
+        # night pain phrased with "changing position" (demo case TM-2026-0421)
+        (
+            "Pain is worse at night and not relieved by changing position.",
+            "red_flag.present.night_pain",
+            True,
+        ),
+        # palpation that does not reproduce the complaint
+        (
+            "Palpation does not reproduce the deep ache.",
+            "red_flag.physical.unable_to_reproduce",
+            True,
+        ),
+        # CAD as computer-aided design is not coronary artery disease
+        ("Gradual onset with long hours of CAD work.", "relative.general.atherosclerosis", False),
+        # CAD as coronary artery disease still counts
+        ("h/o CAD, stent 2019, stable.", "relative.general.atherosclerosis", True),
+        # a foot slap is a motor deficit (gold case 44)
+        (
+            "L foot slapping when walking, progressively worse over 2 weeks.",
+            "red_flag.physical.new_neurologic_deficit",
+            True,
+        ),
+        # "until the pain is completely gone" does not make the fear-avoidance past (gold 99)
+        (
+            "Avoids bending and lifting for fear of re-injuring her back and won't lift anything "
+            "until the pain is completely gone.",
+            "yellow.fear_avoidance",
+            True,
+        ),
+        # "convenient to come on her lunch break" (gold case 54)
+        (
+            "She requests the visits because it is convenient to come on her lunch break.",
+            "purpose.convenience",
+            True,
+        ),
+    ],
+)
+def test_regression_wordings(text, rule, raised):
+    assert (rule in _rules(text)) is raised
