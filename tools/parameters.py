@@ -47,6 +47,16 @@ class NoDeficitParameters(_Section):
     max_pain_vas: float
 
 
+class ReadingParameters(_Section):
+    significant_fever_above_f: float
+    fever_from_f: float
+    systolic_above: int
+    diastolic_above: int
+    weight_loss_pounds_above: float
+    weight_loss_kilograms_above: float
+    weight_loss_months_at_most: float
+
+
 class Parameters(_Section):
     """The whole parameter file."""
 
@@ -58,6 +68,7 @@ class Parameters(_Section):
     staleness: StalenessParameters
     referral: ReferralParameters
     no_functional_deficit: NoDeficitParameters
+    readings: ReadingParameters
     qualified_credentials: tuple[str, ...]
 
 

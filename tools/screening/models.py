@@ -170,8 +170,6 @@ class TemperatureRule(_Data):
     """Temperature readings: regexes with a `value` and optional `unit` group; thresholds in °F."""
 
     patterns: tuple[str, ...]
-    significant_fever_above_f: float
-    fever_from_f: float
     plausible_f: tuple[float, float]
     plausible_c: tuple[float, float]
 
@@ -180,8 +178,6 @@ class BloodPressureRule(_Data):
     """Blood-pressure readings: regexes with `systolic` and `diastolic` groups."""
 
     patterns: tuple[str, ...]
-    systolic_above: int
-    diastolic_above: int
 
 
 class WeightLossRule(_Data):
@@ -189,9 +185,6 @@ class WeightLossRule(_Data):
 
     patterns: tuple[str, ...]
     period_pattern: str
-    pounds_above: float
-    kilograms_above: float
-    months_at_most: float
 
 
 class NumbersFile(_Data):

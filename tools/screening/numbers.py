@@ -1,7 +1,8 @@
 """Numeric readings in free text: temperature, blood pressure, weight loss.
 
-The patterns and thresholds are data (numbers.yaml); what data cannot say lives here:
-unit conversion (°C to °F, kg to lb), the comparison, and the period of a weight loss.
+The patterns are data (numbers.yaml), the thresholds plan parameters (parameters.yaml,
+`readings`); what data cannot say lives here: unit conversion (°C to °F, kg to lb), the
+comparison, and the period of a weight loss.
 Each reading is a span of text with a *kind* ("temperature.significant_fever"); rule
 entries list the kinds that raise them, and a reading is then judged in its sentence's
 context like any other mention ("if T > 101.5, hold massage" raises nothing).
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tools.parameters import parameters
 from tools.screening.models import NumbersFile
 
 KINDS = frozenset(
@@ -95,7 +97,7 @@ def fahrenheit(value: float, unit: str | None, rules: NumbersFile) -> float | No
 
 
 def _temperatures(text: str, rules: NumberRules) -> list[Reading]:
-    t = rules.data.temperature
+    t = parameters().readings
     found = []
     for pattern in rules.temperature:
         for match in pattern.finditer(text):
@@ -110,7 +112,7 @@ def _temperatures(text: str, rules: NumberRules) -> list[Reading]:
 
 
 def _pressures(text: str, rules: NumberRules) -> list[Reading]:
-    bp = rules.data.blood_pressure
+    bp = parameters().readings
     found = []
     for pattern in rules.blood_pressure:
         for match in pattern.finditer(text):
@@ -141,17 +143,17 @@ def _period_near(text: str, match: re.Match[str], period: re.Pattern[str]) -> re
 
 
 def _weight_losses(text: str, rules: NumberRules) -> list[Reading]:
-    w = rules.data.weight_loss
+    w = parameters().readings
     found = []
     for pattern in rules.weight_loss:
         for match in pattern.finditer(text):
             amount = float(match.group("amount"))
             kilograms = match.group("unit").lower().startswith("k")
-            limit = w.kilograms_above if kilograms else w.pounds_above
+            limit = w.weight_loss_kilograms_above if kilograms else w.weight_loss_pounds_above
             period = _period_near(text, match, rules.period)
             months = months_of(period) if period else 0.0
-            if months > w.months_at_most:
-                amount = amount * w.months_at_most / months
+            if months > w.weight_loss_months_at_most:
+                amount = amount * w.weight_loss_months_at_most / months
             kind = "weight_loss.significant" if amount > limit + 1e-9 else "weight_loss.minor"
             found.append(Reading(kind, *match.span()))
     return found
