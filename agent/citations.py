@@ -44,7 +44,7 @@ def cite(findings: list[Finding], retriever: Retriever) -> tuple[list[Finding], 
     cited: list[Finding] = []
     citations: dict[str, Citation] = {}
     for finding in findings:
-        chunk = passage_for(finding.section, retriever)
+        chunk = passage_for(finding.guideline_key, retriever)
         citations.setdefault(chunk.id, citation_of(chunk))
         cited.append(finding.model_copy(update={"citations": [chunk.id]}))
     return cited, list(citations.values())

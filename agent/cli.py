@@ -18,6 +18,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from agent.citations import MissingPassage
 from agent.config import Settings, settings
 from agent.pipeline import determine
 from agent.render import determination_text, hits_text
@@ -152,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = settings()
     try:
         return int(args.run(args, config))
-    except (SourceError, IndexCorrupt) as error:
+    except (SourceError, IndexCorrupt, MissingPassage) as error:
         print(f"error: {error}", file=sys.stderr)
         if isinstance(error, IndexCorrupt):
             print("hint: massage-review ingest --rebuild", file=sys.stderr)

@@ -10,7 +10,7 @@ from tools.policy import recommend
 
 
 def _finding(code: Code) -> Finding:
-    return Finding(code=code, detail="d", evidence="e", rule="test", section="mn_purpose")
+    return Finding(code=code, detail="d", evidence="e", rule="test", guideline_key="mn_purpose")
 
 
 def _recommend(codes, **case_changes):

@@ -99,4 +99,4 @@ def test_progress_finding_quotes_scores_as_evidence():
         continuation([("NPRS", "2026-01-26", 7), ("NPRS", "2026-02-27", 4)])
     )
     assert findings[0].evidence == "NPRS 7 (2026-01-26) → 4 (2026-02-27)"
-    assert findings[0].section == "additional_care"
+    assert findings[0].guideline_key == "additional_care"

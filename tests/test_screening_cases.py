@@ -95,7 +95,7 @@ def test_when_case_has_many_signs_then_each_finding_quotes_its_field_exactly() -
     for finding in findings:
         assert finding.evidence
         assert finding.evidence in _field_text(case, finding.field), finding
-        assert finding.section
+        assert finding.guideline_key
         assert finding.detail.endswith(".")
     codes = {f.code for f in findings}
     assert {
@@ -187,7 +187,7 @@ def test_when_wellness_plan_then_wellness_finding_quotes_the_purpose() -> None:
     wellness = [f for f in screen_case(case) if f.code is Code.WELLNESS_OR_PREVENTIVE]
     assert len(wellness) == 1
     assert wellness[0].field == "plan.purpose[0]"
-    assert wellness[0].section == "nmn_wellness"
+    assert wellness[0].guideline_key == "nmn_wellness"
 
 
 def test_when_text_uses_typographic_quotes_then_evidence_is_still_exact() -> None:

@@ -55,7 +55,7 @@ def practitioner_findings(case: Case) -> list[Finding]:
             evidence=f"practitioner.credential = {case.practitioner.credential}",
             field="practitioner.credential",
             rule="documentation.credential",
-            section="mn_practitioner",
+            guideline_key="mn_practitioner",
         )
     ]
 
@@ -73,7 +73,7 @@ def goal_findings(case: Case) -> list[Finding]:
             evidence=f"goals: {shown}",
             field="goals",
             rule="documentation.measurable_goals",
-            section="goals_missing",
+            guideline_key="goals_missing",
         )
     ]
 
@@ -91,7 +91,7 @@ def self_care_findings(case: Case) -> list[Finding]:
             else "self_care = null",
             field="self_care",
             rule="documentation.self_care",
-            section="self_care",
+            guideline_key="self_care",
         )
     ]
 
@@ -107,7 +107,7 @@ def outcome_documentation_findings(case: Case) -> list[Finding]:
                 evidence="outcomes: none",
                 field="outcomes",
                 rule="documentation.outcome_measure",
-                section="proms",
+                guideline_key="proms",
             )
         )
     latest = latest_score_date(case)
@@ -123,7 +123,7 @@ def outcome_documentation_findings(case: Case) -> list[Finding]:
                 f"{case.review_date.isoformat()}",
                 field="outcomes",
                 rule="documentation.stale_findings",
-                section="outdated_findings",
+                guideline_key="outdated_findings",
             )
         )
     return findings
@@ -156,6 +156,6 @@ def no_functional_deficit_findings(case: Case) -> list[Finding]:
             evidence=f"latest scores: {shown}",
             field="outcomes",
             rule="documentation.no_functional_deficit",
-            section="little_or_no_pain",
+            guideline_key="little_or_no_pain",
         )
     ]

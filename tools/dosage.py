@@ -39,7 +39,7 @@ def trial_length_findings(case: Case) -> list[Finding]:
             evidence=f"plan.weeks_requested = {weeks}",
             field="plan.weeks_requested",
             rule="dosage.trial_length",
-            section="mn_trial_length",
+            guideline_key="mn_trial_length",
         )
     ]
 
@@ -61,6 +61,6 @@ def frequency_findings(case: Case, improved: bool) -> list[Finding]:
             f"weeks = {requested:g}/week; prior_care.visits_per_week = {prior:g}",
             field="plan.visits_requested",
             rule="dosage.frequency_reduction",
-            section="frequency_reduction",
+            guideline_key="frequency_reduction",
         )
     ]

@@ -50,5 +50,8 @@ class Finding(BaseModel):
     evidence: str = Field(description="The quoted text or value the finding rests on")
     field: str = Field(default="", description="Where the evidence is, e.g. 'subjective'")
     rule: str = Field(description="Id of the rule or check that fired")
-    section: str = Field(description="Key of the guideline section that supports it")
+    guideline_key: str = Field(
+        description="Key of the guideline passage that supports it (tools/data/"
+        "guideline_sections.yaml); the citation ids resolve it against the index"
+    )
     citations: list[str] = Field(default_factory=list, description="Passage ids, filled later")

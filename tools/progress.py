@@ -73,7 +73,7 @@ def continuation_findings(case: Case) -> list[Finding]:
                 evidence=_evidence(progress) or "outcomes: none",
                 field="outcomes",
                 rule="progress.no_outcome_evidence",
-                section="nmn_no_improvement",
+                guideline_key="nmn_no_improvement",
             )
         )
         return findings
@@ -90,7 +90,7 @@ def continuation_findings(case: Case) -> list[Finding]:
                 evidence=_evidence(improved),
                 field="outcomes",
                 rule="progress.mcid_reached",
-                section="additional_care",
+                guideline_key="additional_care",
             )
         )
     findings += _plateau_or_no_improvement(case, dated, improved)
@@ -109,7 +109,7 @@ def _worsening(dated: list[InstrumentProgress]) -> list[Finding]:
             evidence=_evidence(worse),
             field="outcomes",
             rule="progress.worse_by_mcid",
-            section="referral",
+            guideline_key="referral",
         )
     ]
 
@@ -134,7 +134,7 @@ def _plateau_or_no_improvement(
                 evidence=_evidence(measured),
                 field="outcomes",
                 rule="progress.plateau",
-                section="mtb",
+                guideline_key="mtb",
             )
         ]
     if goals_met:
@@ -146,7 +146,7 @@ def _plateau_or_no_improvement(
                 evidence=sentence,
                 field=field,
                 rule="progress.goals_met",
-                section="mtb",
+                guideline_key="mtb",
             )
         ]
     days = trial_days(case)
@@ -160,7 +160,7 @@ def _plateau_or_no_improvement(
                 evidence=_evidence(dated),
                 field="outcomes",
                 rule="progress.no_mcid_after_trial",
-                section="nmn_no_improvement",
+                guideline_key="nmn_no_improvement",
             )
         ]
     return []

@@ -42,7 +42,7 @@ def finding_for(
         evidence=mention.text.evidence(s, mention.span),
         field=mention.text.field.path,
         rule=rule.entry.id,
-        section=rule.entry.section,
+        guideline_key=rule.entry.section,
     )
 
 
