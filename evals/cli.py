@@ -10,9 +10,10 @@ from agent.pipeline import determine
 from corpus.retrieval import Retriever
 from corpus.sources import read_all
 from evals.determination_eval import score, summary
-from evals.gold import GOLD_DIR, load_gold_cases, load_retrieval_gold
+from evals.gold import GOLD_DIR, GoldCase, load_gold_cases, load_retrieval_gold
 from evals.report import render_html
 from evals.retrieval_eval import MODES, ModeScore, score_mode, table, unanswerable
+from tools.determination import Determination
 
 HOLDOUT = GOLD_DIR / "retrieval_holdout.yaml"
 
@@ -54,6 +55,17 @@ def run_retrieval(gold: Path | None, retriever: Retriever, progress: Callable[[s
     return 0 if ok else 1
 
 
+DETERMINATION_SETS = ("determinations", "holdout", "blind")
+"""Gold case folders, each written independently from the specs (see evals/gold/README.md)."""
+
+
+def _gold_sets(gold: Path | None) -> dict[str, list[GoldCase]]:
+    if gold is not None:
+        return {gold.name: load_gold_cases(gold)}
+    folders = [GOLD_DIR / name for name in DETERMINATION_SETS]
+    return {f.name: load_gold_cases(f) for f in folders if f.is_dir()}
+
+
 def run_determinations(
     gold: Path | None,
     report: Path | None,
@@ -61,13 +73,27 @@ def run_determinations(
     sources: Path,
     progress: Callable[[str], None],
 ) -> int:
-    """Review every gold case, print the metrics, write the report, apply the gate."""
-    cases = load_gold_cases(gold)
-    progress(f"reviewing {len(cases)} gold cases")
-    results = [determine(g.case, retriever) for g in cases]
+    """Review every gold case, print the metrics, write the report, apply the gate.
+
+    Without --gold every gold set is reviewed: a line per set, then the metrics and the
+    gate over all of them together.
+    """
+    sets = _gold_sets(gold)
     corpus = {c.id: c for source in read_all(sources) for c in source.chunks()}
+    cases: list[GoldCase] = []
+    results: list[Determination] = []
+    for name, members in sets.items():
+        progress(f"reviewing {len(members)} gold cases of {name}")
+        reviewed = [determine(g.case, retriever) for g in members]
+        part = score(members, reviewed, corpus)
+        print(
+            f"{name:<16} {part.n:>4} cases  outcome accuracy {part.outcome_accuracy:.3f}  "
+            f"safety recall {part.safety_recall:.3f}  dosage {part.dosage_agreement:.3f}"
+        )
+        cases += members
+        results += reviewed
     scores = score(cases, results, corpus)
-    print(summary(scores))
+    print(f"\nall sets together:\n{summary(scores)}")
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(render_html(scores), encoding="utf-8")
