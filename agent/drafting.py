@@ -48,7 +48,8 @@ def _headline(recommendation: Recommendation) -> str:
 def _finding_line(finding: Finding) -> str:
     markers = "".join(f" [{cid}]" for cid in finding.citations)
     evidence = _quote(finding.evidence)
-    where = f" in {finding.field}" if finding.field else ""
+    shows_field = not finding.field or finding.evidence.startswith(finding.field)
+    where = "" if shows_field else f" in {finding.field}"
     return f"- {finding.detail} Evidence{where}: {evidence}.{markers}"
 
 

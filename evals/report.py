@@ -14,27 +14,31 @@ from evals.metrics import OUTCOMES
 
 
 def _confusion_svg(s: DeterminationScores) -> str:
-    cell, pad = 90, 150
+    cell, left, top = 90, 150, 50
     peak = max((v for row in s.confusion.values() for v in row.values()), default=1) or 1
     parts = [
-        f'<svg width="{pad + cell * 3 + 10}" height="{pad + cell * 3 + 10}" '
-        'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="confusion matrix">'
+        f'<svg width="{left + cell * 3 + 10}" height="{top + cell * 3 + 10}" '
+        'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="confusion matrix">',
+        f'<text x="{left - 8}" y="16" text-anchor="end" font-size="12" fill="#555">'
+        "gold ↓ · predicted →</text>",
     ]
     for j, p in enumerate(OUTCOMES):
         parts.append(
-            f'<text x="{pad + j * cell + cell / 2}" y="{pad - 10}" '
+            f'<text x="{left + j * cell + cell / 2}" y="{top - 10}" '
             f'text-anchor="middle" font-size="12">{escape(p)}</text>'
         )
     for i, g in enumerate(OUTCOMES):
         parts.append(
-            f'<text x="{pad - 8}" y="{pad + i * cell + cell / 2}" text-anchor="end" '
+            f'<text x="{left - 8}" y="{top + i * cell + cell / 2}" text-anchor="end" '
             f'font-size="12">{escape(g)}</text>'
         )
         for j, p in enumerate(OUTCOMES):
             value = s.confusion[g][p]
             shade = int(235 - 180 * value / peak)
             colour = f"rgb({shade},{shade + 10 if i == j else shade},255)" if value else "#fafafa"
-            x, y = pad + j * cell, pad + i * cell
+            if value and i != j:
+                colour = f"rgb(255,{shade},{shade})"  # disagreements in red
+            x, y = left + j * cell, top + i * cell
             parts.append(
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" '
                 f'fill="{colour}" stroke="#999"/>'
@@ -43,11 +47,7 @@ def _confusion_svg(s: DeterminationScores) -> str:
                 f'<text x="{x + cell / 2}" y="{y + cell / 2 + 5}" text-anchor="middle" '
                 f'font-size="18">{value}</text>'
             )
-    parts.append(
-        f'<text x="{pad + cell * 1.5}" y="20" text-anchor="middle" font-size="13">'
-        "predicted →</text>"
-    )
-    parts.append(f'<text x="10" y="{pad + cell * 1.5}" font-size="13">gold ↓</text></svg>')
+    parts.append("</svg>")
     return "".join(parts)
 
 
