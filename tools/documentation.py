@@ -14,7 +14,7 @@ from tools.case import Case
 from tools.datafiles import load_yaml
 from tools.findings import Code, Finding
 from tools.mcid import instruments
-from tools.outcomes import latest_score_date
+from tools.outcomes import latest_score_date, latest_scores
 from tools.parameters import parameters
 
 EMPTY_SELF_CARE = re.compile(
@@ -133,21 +133,22 @@ def no_functional_deficit_findings(case: Case) -> list[Finding]:
     """NO_FUNCTIONAL_DEFICIT: latest pain score low and every disability/function score minimal."""
     table = instruments()
     limits = parameters().no_functional_deficit
-    latest: dict[str, tuple] = {}
-    for score in sorted(case.outcomes, key=lambda s: s.date):
-        latest[score.instrument] = (score.date, score.score)
-    pain = {name: v for name, v in latest.items() if name in ("NPRS", "VAS")}
+    latest = latest_scores(case)
+    pain = {name: score for name, score in latest.items() if table[name].kind == "pain"}
     if not pain:
         return []
-    newest_pain_date = max(date for date, _ in pain.values())
-    newest = {name: score for name, (date, score) in pain.items() if date == newest_pain_date}
+    newest_pain_date = max(score.date for score in pain.values())
     caps = {"NPRS": limits.max_pain_nprs, "VAS": limits.max_pain_vas}
-    if not all(score <= caps[name] for name, score in newest.items()):
+    if not all(
+        score.score <= caps[name] for name, score in pain.items() if score.date == newest_pain_date
+    ):
         return []
-    others = {n: v for n, v in latest.items() if table[n].kind != "pain" or n == "PEG"}
-    if not all(table[n].in_minimal_band(score) for n, (_, score) in others.items()):
+    others = [score for name, score in latest.items() if table[name].kind != "pain"]
+    if not all(table[s.instrument].in_minimal_band(s.score) for s in others):
         return []
-    shown = "; ".join(f"{n} {s:g} ({d.isoformat()})" for n, (d, s) in sorted(latest.items()))
+    shown = "; ".join(
+        f"{name} {s.score:g} ({s.date.isoformat()})" for name, s in sorted(latest.items())
+    )
     return [
         Finding(
             code=Code.NO_FUNCTIONAL_DEFICIT,

@@ -107,6 +107,11 @@ def instrument_progress(case: Case, plateau_min_days: int) -> list[InstrumentPro
     return progress
 
 
+def latest_scores(case: Case) -> dict[str, OutcomeScore]:
+    """Each instrument's most recent score (of two on one date, the later-listed)."""
+    return {name: scores[-1] for name, scores in _series(case).items()}
+
+
 def latest_score_date(case: Case) -> dt.date | None:
     """The date of the most recent outcome score, if any."""
     return max((score.date for score in case.outcomes), default=None)

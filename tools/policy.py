@@ -10,6 +10,7 @@ from tools.case import Case
 from tools.determination import Dosage, Recommendation
 from tools.findings import Code, Finding
 from tools.mcid import instruments
+from tools.outcomes import latest_scores
 from tools.parameters import parameters
 
 SAFETY = {Code.ABSOLUTE_CONTRAINDICATION, Code.RED_FLAG}
@@ -40,10 +41,8 @@ def has_significant_complaints(case: Case) -> bool:
     """Latest NPRS ≥ 4 (VAS ≥ 40) or a latest disability score outside its minimal band."""
     table = instruments()
     limits = parameters().referral
-    latest: dict[str, float] = {}
-    for score in sorted(case.outcomes, key=lambda s: s.date):
-        latest[score.instrument] = score.score
-    for name, score in latest.items():
+    for name, latest in latest_scores(case).items():
+        score = latest.score
         if name == "NPRS" and score >= limits.significant_pain_nprs:
             return True
         if name == "VAS" and score >= limits.significant_pain_vas:
