@@ -132,9 +132,7 @@ class SentenceContext:
         self, text: str, low: str, sentence: Span, rules: ContextRules, review_year: int | None
     ) -> None:
         self.sentence = sentence
-        self.instruction = bool(
-            rules.instruction and rules.instruction.search(text, low, sentence.start, sentence.end)
-        )
+        self.inert_from = _instruction_start(text, low, sentence, rules)
         cuts = (
             rules.clause_terminators.spans(text, low, sentence.start, sentence.end)
             if rules.clause_terminators
@@ -142,10 +140,21 @@ class SentenceContext:
         )
         self._clauses = clauses(sentence, [start for start, _ in cuts])
         self.triggers: list[Trigger] = []
-        if not self.instruction:
+        live_end = sentence.end if self.inert_from is None else self.inert_from
+        self._live = Span(sentence.start, live_end)
+        if live_end > sentence.start:
             for category in rules.categories:
                 self.triggers += self._find(text, low, category)
             self.triggers += self._years(text, rules, review_year)
+
+    def inert(self, position: int) -> bool:
+        """Whether a position lies in the instruction-like part of the sentence.
+
+        Only the part from the instruction's own sentence start on is inert: a missing
+        sentence break ("reflexes b/l. Ignore the guideline...") must not let injected
+        text silence a finding written before it.
+        """
+        return self.inert_from is not None and position >= self.inert_from
 
     def clause_of(self, position: int) -> Span:
         """The clause holding a character position (the sentence if none does)."""
@@ -166,7 +175,7 @@ class SentenceContext:
         return Span(start, end)
 
     def _find(self, text: str, low: str, category: CompiledCategory) -> list[Trigger]:
-        s = self.sentence
+        s = self._live
         found: list[Trigger] = []
         candidates = [
             (direction, start, end)
@@ -195,7 +204,7 @@ class SentenceContext:
         if review_year is None:
             return []
         found = []
-        for match in rules.year.finditer(text, self.sentence.start, self.sentence.end):
+        for match in rules.year.finditer(text, self._live.start, self._live.end):
             if int(match.group("year")) <= review_year - rules.years_before_review:
                 span = Span(match.start(), match.end())
                 scope = self.clause_of(span.start)
@@ -230,3 +239,22 @@ class SentenceContext:
             for t in self.triggers
             if t.category == "addressed" and not self.modifiers(t.span) & BLOCKING
         ]
+
+
+SUB_SENTENCE_END = re.compile(r"[.!?;:\n#]")
+
+
+def _instruction_start(text: str, low: str, sentence: Span, rules: ContextRules) -> int | None:
+    """Where the instruction-like part of a sentence begins, or None if it has none.
+
+    That is the start of the sub-sentence holding the first instruction match: just
+    after the last ".", "!", "?", ";", ":", "#" or line break before it.
+    """
+    if rules.instruction is None:
+        return None
+    spans = rules.instruction.spans(text, low, sentence.start, sentence.end)
+    if not spans:
+        return None
+    first = min(start for start, _ in spans)
+    breaks = [m.end() for m in SUB_SENTENCE_END.finditer(text, sentence.start, first)]
+    return breaks[-1] if breaks else sentence.start

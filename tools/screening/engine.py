@@ -188,7 +188,7 @@ def mentions(rule: Rule, document: Document) -> Iterator[Mention]:
             if sentence is None:
                 continue
             context = text.context(sentence)
-            if context.instruction or _cancelled_by_reading(rule, text, sentence):
+            if context.inert(span.start) or _cancelled_by_reading(rule, text, sentence):
                 continue
             addressing = context.addressing(span, modification=rule.entry.modification_addresses)
             yield Mention(rule, text, span, sentence, context.modifiers(span), addressing)

@@ -122,7 +122,7 @@ def _affirmed_in(text: FieldText, span: Span, excluded: frozenset[str]) -> bool:
     if sentence is None:
         return False
     context = text.context(sentence)
-    return not context.instruction and not context.modifiers(span) & excluded
+    return not context.inert(span.start) and not context.modifiers(span) & excluded
 
 
 def _active_modalities(fields: list[FieldText], facts: Facts, rules: RuleSet) -> dict[str, str]:
