@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 ## review the demo cases offline (builds the guideline index on first use)
 run: $(STAMP)
 	$(BIN)/massage-review ingest
-	$(BIN)/massage-review review examples/cases
+	$(BIN)/massage-review review examples/cases --format text
 
 ## lint and run the whole test suite
 test: $(STAMP)

@@ -137,7 +137,13 @@ def parser() -> argparse.ArgumentParser:
     schema.set_defaults(run=cmd_schema)
     review = sub.add_parser("review", help="draft determinations of case files")
     review.add_argument("paths", nargs="+", metavar="FILE_OR_DIR")
-    review.add_argument("--format", choices=["json", "jsonl", "text"], default="text")
+    review.add_argument(
+        "--format",
+        choices=["json", "jsonl", "text"],
+        default="json",
+        help="json (default, as the case-format spec says review prints: one object for one "
+        "file, a list otherwise), jsonl (one object per line) or text (a readable summary)",
+    )
     review.set_defaults(run=cmd_review)
     evaluate = sub.add_parser("eval", help="score the system against the gold sets")
     evaluate.add_argument("suite", choices=["retrieval", "determinations"])

@@ -69,8 +69,14 @@ def test_directory_in_json_format_prints_a_list(corpus_home):
     assert len(json.loads(result.stdout)) == len(list((ROOT / "examples/cases").glob("*.json")))
 
 
+def test_default_format_is_the_spec_json(corpus_home):
+    result = run(corpus_home, "review", "examples/cases/approved-acute-neck-strain.json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["status"] == "draft"
+
+
 def test_text_format_is_a_readable_summary(corpus_home):
-    result = run(corpus_home, "review", "examples/cases")
+    result = run(corpus_home, "review", "examples/cases", "--format", "text")
     assert result.returncode == 0, result.stderr
     assert "TM-2026-0412: PARTIALLY APPROVED — 8/12 visits, 4/6 weeks" in result.stdout
 
