@@ -82,7 +82,62 @@ def _rules(text: str, field: str = "subjective") -> set[str]:
             "yellow.fear_avoidance",
             True,
         ),
+        # blind set: "ruled out" negates what precedes it, not the next condition (b33)
+        (
+            "DVT ruled out by duplex 2026-02-02, cellulitis L shin being treated with Keflex",
+            "absolute.local.infection",
+            True,
+        ),
+        # blind set: a bare "stopped" does not make a later complaint past (b42)
+        (
+            "During intake pt stopped, rubbing sternum - reports chest tightness and SOB.",
+            "red_flag.pattern.chest_symptoms",
+            True,
+        ),
+        # blind set: night pain "not eased lying, sitting or standing" (b38)
+        (
+            "Pain 8/10 at night that wakes him, not eased lying, sitting or standing.",
+            "red_flag.present.night_pain",
+            True,
+        ),
     ],
 )
 def test_regression_wordings(text, rule, raised):
     assert (rule in _rules(text)) is raised
+
+
+@pytest.mark.parametrize(
+    ("flag_text", "note", "rule"),
+    [
+        # blind set: "cleared massage" without "for" (b31)
+        (
+            "Humira (adalimumab) 40 mg SC every 2 weeks",
+            "GI (Dr. Feld) cleared massage 02/19.",
+            "red_flag.history.immunosuppression",
+        ),
+        # blind set: "OK for massage" from the named specialist (b07)
+        (
+            "Eliquis (apixaban) 5 mg BID",
+            "Spoke w/ Dr. Patel (cardiology) by phone: OK for massage, light pressure only.",
+            "red_flag.history.anticoagulant",
+        ),
+        # blind set: a parenthetical name between the clinician and "aware" (b75)
+        (
+            "Coumadin (warfarin) 5 mg",
+            "Cardiologist (Dr. Benson) aware of massage; light pressure.",
+            "red_flag.history.anticoagulant",
+        ),
+        # blind set: "no evidence of recurrence" does not negate the clearance after it (b09)
+        (
+            "R breast cancer 2018, completed endocrine therapy 2023",
+            "Oncologist (Dr Okafor) letter: no evidence of tumour recurrence, cleared for massage.",
+            "red_flag.history.cancer_personal",
+        ),
+    ],
+)
+def test_clearance_in_another_field_addresses_the_flag(flag_text, note, rule):
+    findings = screen_texts(
+        [TextField("history.medications[0]", flag_text), TextField("notes", note)]
+    )
+    codes = {f.code.value for f in findings if f.rule == rule}
+    assert codes == {"RED_FLAG_ADDRESSED"}

@@ -90,7 +90,7 @@ class CompiledCategory:
             if pattern is not None:
                 found.append((direction, pattern))
         return cls(
-            name,
+            data.means or name,
             data.scope,
             tuple(found),
             _compile(data.pseudo, macros),

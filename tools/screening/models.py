@@ -26,6 +26,7 @@ ContextName = Literal[
     "other_person",
     "historical",
     "resolved",
+    "stopped",
     "addressed",
     "modified",
 ]
@@ -140,6 +141,11 @@ class Category(_Data):
     """One ConText modifier: its triggers by direction, pseudo-triggers and terminators."""
 
     scope: Literal["clause", "sentence"] = "clause"
+    means: ContextName | None = Field(
+        default=None,
+        description="The modifier its triggers apply, where it differs from the category's "
+        "name: a category with its own scope rules for the same meaning",
+    )
     forward: TermSet = TermSet()
     backward: TermSet = TermSet()
     both: TermSet = TermSet()
