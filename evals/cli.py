@@ -10,7 +10,13 @@ from agent.pipeline import determine
 from corpus.retrieval import Retriever
 from corpus.sources import read_all
 from evals.determination_eval import score, summary
-from evals.gold import GOLD_DIR, GoldCase, load_gold_cases, load_retrieval_gold
+from evals.gold import (
+    GOLD_DIR,
+    GoldCase,
+    determination_sets,
+    load_gold_cases,
+    load_retrieval_gold,
+)
 from evals.report import render_html
 from evals.retrieval_eval import MODES, ModeScore, score_mode, table, unanswerable
 from tools.determination import Determination
@@ -55,15 +61,10 @@ def run_retrieval(gold: Path | None, retriever: Retriever, progress: Callable[[s
     return 0 if ok else 1
 
 
-DETERMINATION_SETS = ("determinations", "holdout", "blind")
-"""Gold case folders, each written independently from the specs (see evals/gold/README.md)."""
-
-
 def _gold_sets(gold: Path | None) -> dict[str, list[GoldCase]]:
     if gold is not None:
         return {gold.name: load_gold_cases(gold)}
-    folders = [GOLD_DIR / name for name in DETERMINATION_SETS]
-    return {f.name: load_gold_cases(f) for f in folders if f.is_dir()}
+    return {folder.name: load_gold_cases(folder) for folder in determination_sets()}
 
 
 def run_determinations(

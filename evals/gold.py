@@ -69,6 +69,11 @@ def load_retrieval_gold(path: Path | None = None) -> list[RetrievalQuestion]:
     return [RetrievalQuestion.model_validate(row) for row in rows]
 
 
+def determination_sets() -> list[Path]:
+    """Every gold case folder under evals/gold (each written independently from the specs)."""
+    return sorted(p for p in GOLD_DIR.iterdir() if p.is_dir() and any(p.glob("*.json")))
+
+
 def load_gold_cases(folder: Path | None = None) -> list[GoldCase]:
     """Every gold determination case, in file-name order."""
     folder = folder or GOLD_DIR / "determinations"
