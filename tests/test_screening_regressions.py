@@ -100,6 +100,25 @@ def _rules(text: str, field: str = "subjective") -> set[str]:
             "red_flag.present.night_pain",
             True,
         ),
+        # blind3: "(-)" before each review-of-systems item (d01, d54)
+        (
+            "(-) saddle anesthesia, (-) B/B changes, (-) LE numbness/tingling.",
+            "red_flag.pattern.numbness_paresthesia",
+            False,
+        ),
+        # blind3: "no personal h/o CA" (d04, d49)
+        ("Pt: no personal h/o CA, no cardiac hx.", "red_flag.history.cancer_personal", False),
+        # blind3: a negative test rules out what it was ordered for (d15, d53, d55)
+        ("r/o DVT - venous duplex neg 2026-02-12.", "absolute.local.phlebitis_thrombosis", False),
+        ("X-ray 2026-01-20 to r/o fracture - neg.", "red_flag.history.fracture_trauma", False),
+        # but an unconfirmed "r/o DVT" still counts (uncertainty is affirmed)
+        ("Calf swollen and tender, r/o DVT.", "absolute.local.phlebitis_thrombosis", True),
+        # blind3: a deficit unchanged from prior records is not new (d26)
+        (
+            "Decreased light touch L lateral foot (S1), unchanged from prior records.",
+            "red_flag.physical.new_neurologic_deficit",
+            False,
+        ),
     ],
 )
 def test_regression_wordings(text, rule, raised):
@@ -133,6 +152,37 @@ def test_regression_wordings(text, rule, raised):
             "Oncologist (Dr Okafor) letter: no evidence of tumour recurrence, cleared for massage.",
             "red_flag.history.cancer_personal",
         ),
+        # blind2: "hem/onc: no restrictions" (c27)
+        (
+            "Hodgkin lymphoma 2022, in remission",
+            "hem/onc: no restrictions (clinic note 1/15/26).",
+            "red_flag.history.cancer_personal",
+        ),
+        # blind2: "per PCP fine to proceed" (c15)
+        (
+            "dabigatran (Pradaxa) 150 mg twice daily",
+            "Per PCP fine to proceed (phone call 3/4/26).",
+            "red_flag.history.anticoagulant",
+        ),
+        # blind2: "Rheum following, aware of massage plan" (c32)
+        (
+            "methotrexate 15 mg weekly",
+            "Rheum following, aware of massage plan (Dr. Ortiz).",
+            "red_flag.history.immunosuppression",
+        ),
+        # blind2: a clearance form signed by the specialist; "standard precautions" (c31)
+        (
+            "kidney transplant 2020",
+            "Medical clearance form on file, signed by transplant "
+            "nephrology (Dr. Saini): standard precautions.",
+            "red_flag.history.immunosuppression",
+        ),
+        # blind3: the treating urologist clears a prostate cancer history (d03)
+        (
+            "prostate cancer 2019, prostatectomy",
+            "Cleared for massage by his urologist.",
+            "red_flag.history.cancer_personal",
+        ),
     ],
 )
 def test_clearance_in_another_field_addresses_the_flag(flag_text, note, rule):
@@ -141,3 +191,35 @@ def test_clearance_in_another_field_addresses_the_flag(flag_text, note, rule):
     )
     codes = {f.code.value for f in findings if f.rule == rule}
     assert codes == {"RED_FLAG_ADDRESSED"}
+
+
+@pytest.mark.parametrize(
+    ("flag_text", "note", "rule"),
+    [
+        # blind2: a cardiologist's clearance "regarding his blood pressure" does not address
+        # a melanoma history (c29)
+        (
+            "melanoma left calf 2021, no recurrence",
+            "Cleared for massage by his cardiologist, Dr. Ames, regarding his blood pressure.",
+            "red_flag.history.cancer_personal",
+        ),
+        # blind2: "PCP not yet aware" is no clearance (c20)
+        (
+            "clopidogrel 75 mg daily",
+            "PCP not yet aware of the massage referral.",
+            "red_flag.history.anticoagulant",
+        ),
+        # blind2: an old clearance when the record says the PCP is not informed (c40)
+        (
+            "osteoporosis (DEXA 01/2026)",
+            "Orthopedic surgeon (Dr. Kim) cleared her for massage in 9/2025. "
+            "PCP not informed of the massage plan.",
+            "red_flag.history.metabolic_bone",
+        ),
+    ],
+)
+def test_clearance_that_does_not_cover_the_flag_leaves_it_a_red_flag(flag_text, note, rule):
+    findings = screen_texts(
+        [TextField("history.conditions[0]", flag_text), TextField("notes", note)]
+    )
+    assert {f.code.value for f in findings if f.rule == rule} == {"RED_FLAG"}

@@ -19,9 +19,19 @@ Clearance = tuple[FieldText, list[Trigger]]
 
 
 def clearances(fields: list[FieldText], rules: RuleSet) -> list[Clearance]:
-    """Sentences anywhere in the record with a valid clearance or co-management trigger."""
+    """Sentences anywhere in the record with a valid clearance or co-management trigger.
+
+    None at all where the record also says a clearance is missing or a physician is
+    unaware ("PCP not informed of the massage plan", "clearance pending"): the record
+    then does not connect a clearance elsewhere to every flag, and only a clearance in
+    the flag's own sentence counts.
+    """
     category = next((c for c in rules.context.categories if c.name == "addressed"), None)
     if category is None:
+        return []
+    if category.pseudo is not None and any(
+        category.pseudo.search(text.norm, text.low) for text in fields
+    ):
         return []
     found = []
     for text in fields:
