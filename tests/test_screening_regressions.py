@@ -119,6 +119,24 @@ def _rules(text: str, field: str = "subjective") -> set[str]:
             "red_flag.physical.new_neurologic_deficit",
             False,
         ),
+        # blind: a weight loss read off dated weights, 22 lb in 3 months (b38)
+        (
+            "Weights: 11/15/25 184 lb; 12/20/25 176 lb; 02/14/26 162 lb - not dieting.",
+            "red_flag.constitutional.unintended_weight_loss",
+            True,
+        ),
+        # dated weights: 6 lb is under the 10 lb threshold
+        (
+            "Weights: 11/15/25 184 lb; 02/14/26 178 lb.",
+            "red_flag.constitutional.unintended_weight_loss",
+            False,
+        ),
+        # dated weights: an intended loss
+        (
+            "Wt 2026-01-02: 80 kg; 2026-02-20: 74.5 kg, on a diet.",
+            "red_flag.constitutional.unintended_weight_loss",
+            False,
+        ),
     ],
 )
 def test_regression_wordings(text, rule, raised):

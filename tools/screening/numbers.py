@@ -10,6 +10,7 @@ context like any other mention ("if T > 101.5, hold massage" raises nothing).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -159,8 +160,63 @@ def _weight_losses(text: str, rules: NumberRules) -> list[Reading]:
     return found
 
 
+DATED_WEIGHT = re.compile(
+    r"(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)\s*(?:[:=\-–]\s*)?"
+    r"(?:(?:body\s+)?(?:weight|wt)\.?\s*[:=]?\s*)?"
+    r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)",
+    re.IGNORECASE,
+)
+"""A weight written with its date ("12/20/25 176 lb", "2026-02-14: 73.5 kg")."""
+
+
+def _date_of(written: str) -> dt.date | None:
+    try:
+        if "-" in written:
+            return dt.date.fromisoformat(written)
+        month, day, year = (int(part) for part in written.split("/"))
+        return dt.date(year + 2000 if year < 100 else year, month, day)
+    except ValueError:
+        return None
+
+
+def _weight_series(text: str) -> list[Reading]:
+    """A loss read off dated weights ("11/15/25 184 lb; 02/14/26 162 lb"), per 6 months.
+
+    The greatest drop between two dated weights no more than the policy's months apart
+    counts; the reading sits on the latest weight, whose clause says whether the loss was
+    intended ("…; 02/20: 74.5 kg, on a diet").
+    """
+    w = parameters().readings
+    weights = []
+    for match in DATED_WEIGHT.finditer(text):
+        when = _date_of(match.group("date"))
+        if when is not None:
+            kilograms = match.group("unit").lower().startswith("k")
+            weights.append((when, float(match.group("amount")), kilograms, match.span()))
+    if len({(unit) for _, _, unit, _ in weights}) != 1 or len(weights) < 2:
+        return []
+    weights.sort()
+    limit = w.weight_loss_kilograms_above if weights[0][2] else w.weight_loss_pounds_above
+    window = dt.timedelta(days=round(w.weight_loss_months_at_most * 30.5))
+    loss = max(
+        (
+            a[1] - b[1]
+            for i, a in enumerate(weights)
+            for b in weights[i + 1 :]
+            if b[0] - a[0] <= window
+        ),
+        default=0.0,
+    )
+    if loss <= 0:
+        return []
+    start, end = weights[-1][3]  # the latest weight: its clause says whether it was intended
+    kind = "weight_loss.significant" if loss > limit + 1e-9 else "weight_loss.minor"
+    return [Reading(kind, start, end)]
+
+
 def readings(text: str, rules: NumberRules) -> list[Reading]:
     """Every temperature, blood-pressure and weight-loss reading in the text."""
     found = _temperatures(text, rules) + _pressures(text, rules) + _weight_losses(text, rules)
+    found += _weight_series(text)
     unique = {(r.kind, r.start): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.start, r.kind))
