@@ -98,7 +98,16 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
             for problem in error.problems:
                 print(f"{error.source}: {problem}", file=sys.stderr)
             continue
-        result = determine(case, retriever)
+        try:
+            result = determine(case, retriever)
+        except Exception as error:  # a bug must not cost the rest of the batch
+            failed += 1
+            print(
+                f"{path}: could not be reviewed (internal error, please report): "
+                f"{type(error).__name__}: {error}",
+                file=sys.stderr,
+            )
+            continue
         results.append(result)
         if args.format == "jsonl":
             print(result.model_dump_json())

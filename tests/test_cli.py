@@ -112,3 +112,27 @@ def test_eval_commands_meet_their_targets(corpus_home, tmp_path, suite):
     if suite == "determinations":
         html = (tmp_path / "report.html").read_text()
         assert "<svg" in html and "Every miss" in html
+
+
+def test_internal_error_in_one_case_does_not_cost_the_batch(
+    corpus_home, tmp_path, monkeypatch, capsys
+):
+    import agent.cli as cli
+    from agent.config import Settings
+
+    (tmp_path / "a.json").write_text(json.dumps(case_dict(case_id="BREAKS")))
+    (tmp_path / "b.json").write_text(json.dumps(case_dict(case_id="FINE")))
+    real = cli.determine
+
+    def flaky(case, retriever):
+        if case.case_id == "BREAKS":
+            raise KeyError("elbow")  # the kind of data bug blind4 found
+        return real(case, retriever)
+
+    monkeypatch.setattr(cli, "determine", flaky)
+    monkeypatch.setattr(cli, "settings", lambda: Settings(home=corpus_home))
+    code = cli.main(["review", str(tmp_path), "--format", "jsonl"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "a.json: could not be reviewed (internal error" in err
+    assert [json.loads(line)["case_id"] for line in out.splitlines()] == ["FINE"]

@@ -66,6 +66,8 @@ def test_when_no_goal_measurable_then_missing_goals():
         ("", True),
         ("none", True),
         ("N/A", True),
+        ("to be given next visit", True),  # promised, not given (blind4 e24)
+        ("TBD", True),
         ("Home stretching program, 10 min daily", False),
     ],
 )

@@ -137,6 +137,12 @@ def _rules(text: str, field: str = "subjective") -> set[str]:
             "red_flag.constitutional.unintended_weight_loss",
             False,
         ),
+        # blind4: a chiropractic "high-velocity manipulation" is not significant trauma (e02)
+        (
+            "Chiropractic adjustments 1x/week (high-velocity manipulation only).",
+            "red_flag.present.significant_trauma",
+            False,
+        ),
     ],
 )
 def test_regression_wordings(text, rule, raised):
@@ -241,3 +247,24 @@ def test_clearance_that_does_not_cover_the_flag_leaves_it_a_red_flag(flag_text, 
         [TextField("history.conditions[0]", flag_text), TextField("notes", note)]
     )
     assert {f.code.value for f in findings if f.rule == rule} == {"RED_FLAG"}
+
+
+@pytest.mark.parametrize("region", ["left arm", "right elbow", "forearm", "R upper arm"])
+def test_every_treated_region_screens_without_error(region):
+    # blind4: a plan treating the arm crashed on a dangling adjacent-region id
+    from tests.factories import make_case
+    from tools.screening import screen_case
+
+    case = make_case(condition={"regions": [region]}, subjective="Cellulitis on the left arm.")
+    assert any(f.rule == "absolute.local.infection" for f in screen_case(case))
+
+
+def test_regions_file_rejects_unknown_adjacent_region():
+    from tools.datafiles import load_yaml
+    from tools.screening.models import RegionsFile
+
+    data = dict(load_yaml("screening/regions.yaml"))
+    groups = [dict(g) for g in data["groups"]]
+    groups[0]["adjacent"] = ["nowhere"]
+    with pytest.raises(ValueError, match="unknown adjacent regions"):
+        RegionsFile.model_validate({**data, "groups": groups})

@@ -18,8 +18,13 @@ from tools.outcomes import latest_score_date, latest_scores
 from tools.parameters import parameters
 
 EMPTY_SELF_CARE = re.compile(
-    r"^\s*(?:none|n/?a|nil|no|not (?:given|documented|provided)|-+)?\s*\.?\s*$", re.I
+    r"^\s*(?:none|n/?a|nil|no|tbd|pending|not (?:yet )?(?:given|documented|provided)"
+    r"|(?:to be|will be) (?:given|provided|discussed|issued)"
+    r"(?: (?:at |on )?(?:the )?next (?:visit|session)| later)?"
+    r"|-+)?\s*\.?\s*$",
+    re.I,
 )
+"""Self-care that is absent, or only promised for later ("to be given next visit")."""
 
 
 @cache

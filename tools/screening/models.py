@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tools.findings import Code
 from tools.sections import section_anchors
@@ -219,3 +219,12 @@ class RegionsFile(_Data):
     sides: dict[Literal["left", "right", "both"], tuple[str, ...]]
     treated_site: TermSet
     groups: tuple[RegionGroup, ...]
+
+    @model_validator(mode="after")
+    def _adjacent_regions_exist(self) -> RegionsFile:
+        ids = {group.id for group in self.groups}
+        for group in self.groups:
+            unknown = sorted(set(group.adjacent) - ids)
+            if unknown:
+                raise ValueError(f"region {group.id!r}: unknown adjacent regions {unknown}")
+        return self
