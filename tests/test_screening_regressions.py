@@ -143,6 +143,25 @@ def _rules(text: str, field: str = "subjective") -> set[str]:
             "red_flag.present.significant_trauma",
             False,
         ),
+        # blind5: "Ø" as none (f10)
+        (
+            "pt c/o LBP x3wk, Ø N/T, Ø B/B, Ø fever, Ø wt loss, Ø night pain.",
+            "red_flag.physical.fever_without_source",
+            False,
+        ),
+        # blind5: no position gives relief at night (f17)
+        (
+            "The pain has woken him every night and no position - lying on his side or in the "
+            "recliner - gives him any relief.",
+            "red_flag.present.night_pain",
+            True,
+        ),
+        # blind5: avoiding bending "because he is afraid he will break something" (f25)
+        (
+            "Avoids bending to pick anything up because he is afraid he will break something.",
+            "yellow.fear_avoidance",
+            True,
+        ),
     ],
 )
 def test_regression_wordings(text, rule, raised):
@@ -201,6 +220,13 @@ def test_regression_wordings(text, rule, raised):
             "nephrology (Dr. Saini): standard precautions.",
             "red_flag.history.immunosuppression",
         ),
+        # blind5: "PCP Dr. Brooks aware of the plan and agrees" (f20)
+        (
+            "osteopenia (DEXA 2023)",
+            "Osteopenia: PCP Dr. Alan Brooks aware of the plan and "
+            "agrees; pressure kept light over the thoracic spine.",
+            "red_flag.history.metabolic_bone",
+        ),
         # blind3: the treating urologist clears a prostate cancer history (d03)
         (
             "prostate cancer 2019, prostatectomy",
@@ -226,6 +252,14 @@ def test_clearance_in_another_field_addresses_the_flag(flag_text, note, rule):
             "melanoma left calf 2021, no recurrence",
             "Cleared for massage by his cardiologist, Dr. Ames, regarding his blood pressure.",
             "red_flag.history.cancer_personal",
+        ),
+        # blind5: a clearance for the anticoagulant does not cover a weight loss the member
+        # "has not mentioned to her doctor" (f02)
+        (
+            "lost about 12 lb since November without trying",
+            "Apixaban: cleared for massage by her PCP. She has not mentioned the weight loss "
+            "to her doctor.",
+            "red_flag.constitutional.unintended_weight_loss",
         ),
         # blind2: "PCP not yet aware" is no clearance (c20)
         (
@@ -268,3 +302,23 @@ def test_regions_file_rejects_unknown_adjacent_region():
     groups[0]["adjacent"] = ["nowhere"]
     with pytest.raises(ValueError, match="unknown adjacent regions"):
         RegionsFile.model_validate({**data, "groups": groups})
+
+
+@pytest.mark.parametrize(
+    ("written", "review_date", "raised"),
+    [
+        # blind5: an MI 20 days before the review is recent, hence unstable (f44)
+        ("myocardial infarction 2026-02-24 treated with a stent", "2026-03-16", True),
+        # a dated MI more than 90 days (plan parameter) before the review is not
+        ("myocardial infarction 2025-06-01 treated with a stent", "2026-03-16", False),
+        # a stroke dated last month
+        ("CVA 02/20/2026, residual L hand weakness", "2026-03-16", True),
+    ],
+)
+def test_dated_mi_or_stroke_within_the_window_is_unstable(written, review_date, raised):
+    from tests.factories import make_case
+    from tools.screening import screen_case
+
+    case = make_case(review_date=review_date, history={"conditions": [written]})
+    rules = {f.rule for f in screen_case(case)}
+    assert bool(rules & {"absolute.general.unstable_mi", "absolute.general.unstable_cva"}) is raised

@@ -55,6 +55,7 @@ class ReadingParameters(_Section):
     weight_loss_pounds_above: float
     weight_loss_kilograms_above: float
     weight_loss_months_at_most: float
+    recent_event_days: int
 
 
 class Parameters(_Section):

@@ -77,7 +77,7 @@ class FieldText:
     def readings(self) -> list[Reading]:
         """The numeric readings of the field (found once)."""
         if self._readings is None:
-            self._readings = readings(self.norm, self.rules.numbers)
+            self._readings = readings(self.norm, self.rules.numbers, self.facts.review_date)
         return self._readings
 
     def evidence(self, sentence: Span, span: Span) -> str:

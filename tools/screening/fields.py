@@ -8,6 +8,7 @@ defined.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class Facts:
     regions: tuple[str, ...] = ()
     review_year: int | None = None
     cpt_codes: tuple[str, ...] = ()
+    review_date: dt.date | None = None
 
 
 def known_field(name: str) -> bool:
@@ -104,4 +106,5 @@ def case_facts(case: Case) -> Facts:
         regions=tuple(case.condition.regions),
         review_year=case.review_date.year,
         cpt_codes=tuple(s.cpt.strip() for s in case.plan.services),
+        review_date=case.review_date,
     )

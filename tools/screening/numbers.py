@@ -24,6 +24,8 @@ KINDS = frozenset(
         "blood_pressure.unstable",
         "weight_loss.significant",
         "weight_loss.minor",
+        "event.recent_cardiac",
+        "event.recent_stroke",
     }
 )
 """Every reading kind a rule entry may name."""
@@ -214,9 +216,36 @@ def _weight_series(text: str) -> list[Reading]:
     return [Reading(kind, start, end)]
 
 
-def readings(text: str, rules: NumberRules) -> list[Reading]:
-    """Every temperature, blood-pressure and weight-loss reading in the text."""
+EVENT_DATE = r"[^.;]{0,40}?(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)"
+RECENT_EVENTS = {
+    "event.recent_cardiac": re.compile(
+        r"(?:\b(?-i:MI|STEMI|NSTEMI)\b|myocardial\s+infarction|heart\s+attack)" + EVENT_DATE,
+        re.IGNORECASE,
+    ),
+    "event.recent_stroke": re.compile(
+        r"(?:\b(?-i:CVA|TIA)\b|stroke|cerebrovascular\s+accident)" + EVENT_DATE, re.IGNORECASE
+    ),
+}
+"""An MI or stroke written with its date ("myocardial infarction 2026-02-24 ...")."""
+
+
+def _recent_events(text: str, review_date: dt.date | None) -> list[Reading]:
+    """MIs and strokes dated within the plan's window before the review (recent = unstable)."""
+    if review_date is None:
+        return []
+    window = parameters().readings.recent_event_days
+    found = []
+    for kind, pattern in RECENT_EVENTS.items():
+        for match in pattern.finditer(text):
+            when = _date_of(match.group("date"))
+            if when is not None and 0 <= (review_date - when).days <= window:
+                found.append(Reading(kind, match.start(), match.end()))
+    return found
+
+
+def readings(text: str, rules: NumberRules, review_date: dt.date | None = None) -> list[Reading]:
+    """Every temperature, blood-pressure, weight-loss and dated-event reading in the text."""
     found = _temperatures(text, rules) + _pressures(text, rules) + _weight_losses(text, rules)
-    found += _weight_series(text)
+    found += _weight_series(text) + _recent_events(text, review_date)
     unique = {(r.kind, r.start): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.start, r.kind))
