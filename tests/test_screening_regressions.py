@@ -162,6 +162,58 @@ def _rules(text: str, field: str = "subjective") -> set[str]:
             "yellow.fear_avoidance",
             True,
         ),
+        # final_a: the guideline's less-tested red flags, each first missed
+        (
+            "Sudden R flank pain that comes in waves; could not sit or lie still.",
+            "red_flag.present.writhing_cramping_pain",
+            True,
+        ),  # g31
+        (
+            "Pt disclosed drinking around 12 beers a day for years.",
+            "red_flag.history.ivdu_alcoholism",
+            True,
+        ),  # g34
+        (
+            "Rhabdomyolysis 2024 - hospitalized 3 days after a 90-minute deep-tissue massage.",
+            "red_flag.history.adverse_reaction",
+            True,
+        ),  # g36
+        (
+            "She said quietly that she is 'afraid to make him angry'.",
+            "red_flag.physical.abuse_neglect",
+            True,
+        ),  # g37
+        (
+            "Has seen 2 chiropractors, 3 courses of PT and acupuncture - none resolved the pain.",
+            "red_flag.response.series_of_practitioners",
+            True,
+        ),  # g40
+        (
+            "L foot cool and pale; dorsalis pedis pulses not palpable on L.",
+            "red_flag.present.vascular_compromise",
+            True,
+        ),  # g41
+        (
+            "L ankle dorsiflexion 3+/5, L hip flexion 4/5.",
+            "red_flag.pattern.extremity_weakness",
+            True,
+        ),  # g46
+        (
+            "Mild ankle clonus bilaterally (baseline per neurology notes).",
+            "red_flag.physical.new_neurologic_deficit",
+            False,
+        ),  # g10
+        (
+            "Client feels 'tight and wound up' from a high-pressure job.",
+            "red_flag.physical.surface_lesions",
+            False,
+        ),  # g12
+        # final_b: a child's disclosure names the adult who hurts her (k51)
+        (
+            "The child told the therapist that an adult at home 'hits me when I'm bad'.",
+            "red_flag.physical.abuse_neglect",
+            True,
+        ),
     ],
 )
 def test_regression_wordings(text, rule, raised):
@@ -322,3 +374,23 @@ def test_dated_mi_or_stroke_within_the_window_is_unstable(written, review_date, 
     case = make_case(review_date=review_date, history={"conditions": [written]})
     rules = {f.rule for f in screen_case(case)}
     assert bool(rules & {"absolute.general.unstable_mi", "absolute.general.unstable_cva"}) is raised
+
+
+@pytest.mark.parametrize(
+    ("surgery", "raised"),
+    [
+        # final_b k11: an ISO-dated mastectomy three years ago is past, not active cancer
+        ("left mastectomy with axillary lymph node dissection 2023-06-12", False),
+        # the same written with a US date
+        ("left mastectomy with axillary lymph node dissection 06/12/2023", False),
+        # a current cancer at the treated arm still counts
+        ("left breast cancer with axillary metastases, on treatment", True),
+    ],
+)
+def test_dated_past_cancer_surgery_near_the_treated_region_is_not_active(surgery, raised):
+    from tests.factories import make_case
+    from tools.screening import screen_case
+
+    case = make_case(condition={"regions": ["left arm"]}, history={"surgeries": [surgery]})
+    rules = {f.rule for f in screen_case(case)}
+    assert ("absolute.local.cancer" in rules) is raised

@@ -31,7 +31,9 @@ def affirmed(entry: Entry, modifiers: frozenset[str]) -> bool:
     """Whether a mention with these modifiers counts for this entry."""
     if modifiers & DROPPING:
         return False
-    if ("other_person" in modifiers) != (entry.experiencer == "other"):
+    if entry.experiencer != "any" and ("other_person" in modifiers) != (
+        entry.experiencer == "other"
+    ):
         return False
     if entry.persistence == "current" and modifiers & {"historical", "resolved"}:
         return False

@@ -64,7 +64,11 @@ class Entry(_Data):
         default=(), description="Phrases anywhere in the same field that cancel every match"
     )
     persistence: Persistence = "current"
-    experiencer: Literal["member", "other"] = "member"
+    experiencer: Literal["member", "other", "any"] = Field(
+        default="member",
+        description="Whose condition it is: the member's, another person's (family history), "
+        "or either (signs of abuse name the other person who causes them)",
+    )
     addressed_code: Code | None = Field(
         default=None, description="Code raised instead when the record shows it was addressed"
     )
