@@ -8,6 +8,14 @@ from tools.screening.fields import TextField
 from tools.screening.screen import screen_texts
 
 
+def _flag_codes(flag_text: str, note: str, rule: str) -> set[str]:
+    """The codes one rule raises for a flag in the history and a note about it."""
+    findings = screen_texts(
+        [TextField("history.conditions[0]", flag_text), TextField("notes", note)]
+    )
+    return {f.code.value for f in findings if f.rule == rule}
+
+
 def _rules(text: str, field: str = "subjective") -> set[str]:
     return {f.rule for f in screen_texts([TextField(field, text)])}
 
@@ -288,11 +296,7 @@ def test_regression_wordings(text, rule, raised):
     ],
 )
 def test_clearance_in_another_field_addresses_the_flag(flag_text, note, rule):
-    findings = screen_texts(
-        [TextField("history.medications[0]", flag_text), TextField("notes", note)]
-    )
-    codes = {f.code.value for f in findings if f.rule == rule}
-    assert codes == {"RED_FLAG_ADDRESSED"}
+    assert _flag_codes(flag_text, note, rule) == {"RED_FLAG_ADDRESSED"}
 
 
 @pytest.mark.parametrize(
@@ -329,10 +333,7 @@ def test_clearance_in_another_field_addresses_the_flag(flag_text, note, rule):
     ],
 )
 def test_clearance_that_does_not_cover_the_flag_leaves_it_a_red_flag(flag_text, note, rule):
-    findings = screen_texts(
-        [TextField("history.conditions[0]", flag_text), TextField("notes", note)]
-    )
-    assert {f.code.value for f in findings if f.rule == rule} == {"RED_FLAG"}
+    assert _flag_codes(flag_text, note, rule) == {"RED_FLAG"}
 
 
 @pytest.mark.parametrize("region", ["left arm", "right elbow", "forearm", "R upper arm"])
