@@ -52,6 +52,7 @@ class Retriever:
         self._position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
         self._normalised = [normalise(chunk.text) for chunk in self.chunks]
         self._collection = open_collection(folder)
+        self._vector_count = self._collection.count()  # fixed while the index is open
         self._lexical = LexicalIndex([chunk.text for chunk in self.chunks])
 
     def get(self, chunk_id: str) -> Chunk | None:
@@ -68,7 +69,7 @@ class Retriever:
 
     def vector_ranking(self, query: str, n: int = CANDIDATES) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity of the passage or its closest part), best first."""
-        total = self._collection.count()
+        total = self._vector_count
         if total == 0:
             return []
         vector = encoder().encode([query])[0].tolist()

@@ -162,8 +162,11 @@ def _weight_losses(text: str, rules: NumberRules) -> list[Reading]:
     return found
 
 
+WRITTEN_DATE = r"(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)"
+"""A date as notes write it (US m/d/yy[yy] or ISO), read by `_date_of`."""
+
 DATED_WEIGHT = re.compile(
-    r"(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)\s*(?:[:=\-–]\s*)?"
+    WRITTEN_DATE + r"\s*(?:[:=\-–]\s*)?"
     r"(?:(?:body\s+)?(?:weight|wt)\.?\s*[:=]?\s*)?"
     r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)",
     re.IGNORECASE,
@@ -195,7 +198,7 @@ def _weight_series(text: str) -> list[Reading]:
         if when is not None:
             kilograms = match.group("unit").lower().startswith("k")
             weights.append((when, float(match.group("amount")), kilograms, match.span()))
-    if len({(unit) for _, _, unit, _ in weights}) != 1 or len(weights) < 2:
+    if len(weights) < 2 or len({unit for _, _, unit, _ in weights}) != 1:
         return []
     weights.sort()
     limit = w.weight_loss_kilograms_above if weights[0][2] else w.weight_loss_pounds_above
@@ -216,7 +219,7 @@ def _weight_series(text: str) -> list[Reading]:
     return [Reading(kind, start, end)]
 
 
-EVENT_DATE = r"[^.;]{0,40}?(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)"
+EVENT_DATE = r"[^.;]{0,40}?" + WRITTEN_DATE
 RECENT_EVENTS = {
     "event.recent_cardiac": re.compile(
         r"(?:\b(?-i:MI|STEMI|NSTEMI)\b|myocardial\s+infarction|heart\s+attack)" + EVENT_DATE,
