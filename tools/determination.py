@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from tools.findings import Finding
+from tools.findings import Code, Finding
 
 Outcome = Literal["approved", "partially_approved", "denied"]
 Status = Literal["draft", "returned", "final"]
@@ -51,18 +51,52 @@ class Recommendation(BaseModel):
     findings: list[Finding]
 
 
-class Decision(BaseModel):
-    """What the CQE decided; the tools' recommendation stays beside it."""
+AttentionSource = str  # "cluster:<name>", "semantic" or "llm:<model>"
+
+
+class AttentionItem(BaseModel):
+    """Something a reader other than the label rules suspects may be present
+    (review-policy.md §4): the CQE must confirm or dismiss it before the case is final."""
 
     model_config = ConfigDict(extra="forbid")
 
-    decided_by: str
-    decided_at: dt.datetime
+    id: str = Field(description="Stable id, e.g. a short hash of code, field and quote")
+    item: str = Field(description="The guideline list item, e.g. 'deep vein thrombosis'")
+    code: Code = Field(description="The finding code it would raise if confirmed")
+    field: str = Field(description="Where the quote is, e.g. 'objective'")
+    quote: str = Field(description="Exact text from the case")
+    why: str = Field(description="One sentence: why this reader suspects the item")
+    source: AttentionSource = Field(description="'cluster:<name>', 'semantic' or 'llm:<model>'")
+    score: float | None = Field(default=None, description="Similarity or confidence, if any")
+    citations: list[str] = Field(default_factory=list, description="Passage ids")
+
+
+class SettledItem(BaseModel):
+    """How the CQE settled one attention item."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    item: str
+    resolution: Literal["confirmed", "dismissed"]
+    reason: str
+
+
+class Decision(BaseModel):
+    """What the CQE decided (case-format.md, `decision`); the tools' recommendation
+    (outcome, approved, refer, findings) stays beside it, unchanged."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    by: str = Field(description="User id of the deciding CQE")
+    role: Literal["cqe"] = "cqe"
+    at: dt.datetime
+    action: Literal["approve", "modify", "return"]
     outcome: Outcome
     approved: Dosage
     refer: bool
     reason: str | None = None
-    overrides_recommendation: bool
+    attention: list[SettledItem] = Field(default_factory=list)
 
 
 class Determination(BaseModel):
@@ -78,8 +112,13 @@ class Determination(BaseModel):
     findings: list[Finding]
     rationale: str
     citations: list[Citation]
+    attention: list[AttentionItem] = Field(default_factory=list)
+    revision: int = Field(default=1, ge=1)
     status: Status = "draft"
     drafted_by: str = "offline"
+    edited_by: str | None = Field(
+        default=None, description="'cqe:<user>' when a CQE edited the rationale's text"
+    )
     versions: dict[str, str]
     decision: Decision | None = None
     policy_rule: str = ""
