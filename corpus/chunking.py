@@ -20,17 +20,15 @@ document order, so an id stays the same as long as that page's text does.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import replace
 
 from pydantic import BaseModel, ConfigDict
 
 from corpus.cleaning import Block, Section
+from tools.sentences import GUIDELINE, sentence_texts
 
 DEFAULT_MAX_CHARS = 1200
-
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 
 
 class Chunk(BaseModel):
@@ -162,7 +160,7 @@ def _split_block(block: Block, budget: int) -> list[Block]:
     if len(block.text) <= room:
         return [block]
     parts: list[str] = []
-    for sentence in _SENTENCE_END.split(block.text):
+    for sentence in sentence_texts(block.text, GUIDELINE):
         for piece in _wrap(sentence, room):
             if parts and len(parts[-1]) + 1 + len(piece) <= room:
                 parts[-1] = f"{parts[-1]} {piece}"

@@ -9,11 +9,9 @@ whichever is closer. Citations always name the whole passage.
 
 from __future__ import annotations
 
-import re
-
 from corpus.chunking import Chunk
+from tools.sentences import GUIDELINE_ITEMS, sentence_texts
 
-SENTENCE_BREAK = re.compile(r"(?<=[.;:])\s+(?=[A-Z(])")
 MIN_PART_CHARS = 4
 
 
@@ -24,7 +22,7 @@ def passage_parts(chunk: Chunk) -> list[str]:
     parts: list[str] = []
     for line in body:
         text = line.strip().removeprefix("- ").strip()
-        for sentence in SENTENCE_BREAK.split(text):
+        for sentence in sentence_texts(text, GUIDELINE_ITEMS):
             if len(sentence) >= MIN_PART_CHARS:
                 parts.append(f"{heading}: {sentence}")
     return parts if len(parts) > 1 else []

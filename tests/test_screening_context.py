@@ -7,7 +7,7 @@ import pytest
 from tools.screening.context import SentenceContext
 from tools.screening.patterns import lowered
 from tools.screening.rules import rule_set
-from tools.screening.sentences import Span
+from tools.sentences import Span
 
 REVIEW_YEAR = 2026
 

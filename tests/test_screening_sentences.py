@@ -6,12 +6,12 @@ import pytest
 
 from tools.screening.patterns import compile_terms, lowered, normalise, word_prefixes
 from tools.screening.rules import rule_set
-from tools.screening.sentences import Span, clauses, sentences
+from tools.sentences import CLINICAL, Span, clauses, sentences
 
 
 def _sentences(text: str) -> list[str]:
     abbreviations = rule_set().context.abbreviations
-    return [text[s.start : s.end] for s in sentences(text, abbreviations)]
+    return [text[s.start : s.end] for s in sentences(text, CLINICAL, abbreviations)]
 
 
 @pytest.mark.parametrize(

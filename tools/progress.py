@@ -22,6 +22,7 @@ from tools.case import Case
 from tools.findings import Code, Finding
 from tools.outcomes import InstrumentProgress, instrument_progress
 from tools.parameters import parameters
+from tools.sentences import WITH_SEMICOLONS, sentence_texts
 
 GOALS_MET = re.compile(
     r"\b(?:all\s+(?:\w+\s+)?goals|goals)\s+(?:have\s+been\s+|were\s+|are\s+)?"
@@ -45,10 +46,10 @@ def goals_documented_as_met(case: Case) -> tuple[str, str] | None:
     """(field, sentence) where the record says the goals were met, unless qualified."""
     for field in ("notes", "subjective", "objective"):
         text: str = getattr(case, field)
-        for sentence in re.split(r"(?<=[.;!?])\s+|\n", text):
+        for sentence in sentence_texts(text, WITH_SEMICOLONS):
             match = GOALS_MET.search(sentence)
             if match and not GOALS_NOT_MET.search(sentence[: match.end()]):
-                return field, sentence.strip()
+                return field, sentence
     return None
 
 

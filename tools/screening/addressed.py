@@ -13,7 +13,7 @@ from __future__ import annotations
 from tools.screening.context import Trigger
 from tools.screening.engine import FieldText, Mention
 from tools.screening.rules import Rule, RuleSet
-from tools.screening.sentences import Span
+from tools.sentences import Span
 
 Clearance = tuple[FieldText, list[Trigger]]
 

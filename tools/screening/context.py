@@ -22,7 +22,7 @@ from typing import Literal
 
 from tools.screening.models import Category, ContextFile, TermSet
 from tools.screening.patterns import Matcher, compile_terms
-from tools.screening.sentences import Span, clauses
+from tools.sentences import Span, clauses
 
 Direction = Literal["forward", "backward", "both"]
 BLOCKING = frozenset({"negated", "hypothetical"})

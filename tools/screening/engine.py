@@ -19,7 +19,7 @@ from tools.screening.models import Entry
 from tools.screening.numbers import Reading, readings
 from tools.screening.patterns import Matcher, lowered, normalise, word_prefixes
 from tools.screening.rules import Rule, RuleSet
-from tools.screening.sentences import Span, sentences
+from tools.sentences import CLINICAL, Span, sentences
 
 DROPPING = frozenset({"negated", "hypothetical", "intentional"})
 """Modifiers after which a mention is not affirmed at all."""
@@ -58,7 +58,7 @@ class FieldText:
     def __post_init__(self) -> None:
         self.norm = normalise(self.field.text)
         self.low = lowered(self.norm)
-        self.spans = sentences(self.norm, self.rules.context.abbreviations)
+        self.spans = sentences(self.norm, CLINICAL, self.rules.context.abbreviations)
         self._starts = [s.start for s in self.spans]
 
     def sentence_at(self, position: int) -> Span | None:

@@ -21,7 +21,7 @@ from tools.screening.explain import finding_for, ordered
 from tools.screening.fields import Facts, TextField, case_facts, case_texts, reads
 from tools.screening.regions import Treated
 from tools.screening.rules import Rule, RuleSet, rule_set
-from tools.screening.sentences import Span
+from tools.sentences import Span
 
 _NOT_IN_PLAN = DROPPING | {"historical", "resolved", "other_person"}
 
