@@ -75,16 +75,20 @@ def build_drafts(lines: list[Line], toc_titles: set[str] | None = None) -> list[
     """Text lines (pages assigned) -> headings, paragraphs and list items, in order."""
     texts = [ln for ln in lines if ln.kind == "text"]
     drafts: list[Draft] = []
+    heads: dict[int, list[str]] = {}  # id(draft) -> its text before the kept tail
     for i, ln in enumerate(texts):
         prev = drafts[-1] if drafts else None
         nxt = texts[i + 1] if i + 1 < len(texts) else None
         if prev is not None and prev.kind != "heading" and _continues(prev, ln):
-            prev.text = _join(prev.text, ln.text)
+            prev.text = _keep_tail(_join(prev.text, ln.text), heads.setdefault(id(prev), []))
             if ln.page not in prev.pages:
                 prev.pages.append(ln.page)
             prev.last = ln
             continue
         drafts.extend(_start(ln, prev, nxt))
+    for draft in drafts:
+        if heads.get(id(draft)):
+            draft.text = "".join(heads[id(draft)]) + draft.text
     _demote_spurious_lists(drafts)
     _nest_lowercase_children(drafts)
     _lift_orphans(drafts)
@@ -123,6 +127,24 @@ def _continues(prev: Draft, ln: Line) -> bool:
 
 def _item_shaped(text: str) -> bool:
     return len(text) <= _SHORT_LINE and text[:1].isupper()
+
+
+_TAIL = 100
+"""While lines are joined onto a block, `Draft.text` holds only its end (from the last
+space, or the last `_TAIL` characters of a word longer than that): every test of whether
+a line continues a block reads only the last word or characters. The rest waits in a list
+and is joined once, so a long paragraph costs its length, not its length squared."""
+
+
+def _keep_tail(text: str, head: list[str]) -> str:
+    """Move all but the tail of a growing block's text onto `head`; return the tail."""
+    if len(text) <= 2 * _TAIL:
+        return text
+    cut = text.rfind(" ")
+    if cut <= 0:
+        cut = len(text) - _TAIL
+    head.append(text[:cut])
+    return text[cut:]
 
 
 def _join(a: str, b: str) -> str:

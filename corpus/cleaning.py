@@ -92,6 +92,9 @@ def clean_markdown(text: str) -> list[Section]:
     drafts: list[Draft] = []
     page = 1
     open_block: Draft | None = None  # paragraph or item that a plain line continues
+    # Lines that continue a block, joined once at the end: joining as they come would
+    # copy a long paragraph once per line (quadratic in its length).
+    continued: dict[int, list[str]] = {}
     for raw in text.splitlines():
         if m := _MD_PAGE.match(raw):
             page = int(m.group(1))
@@ -108,12 +111,15 @@ def clean_markdown(text: str) -> list[Section]:
             open_block = Draft("list_item", number + _md_inline(m.group(3)), level, [page])
             drafts.append(open_block)
         elif open_block is not None:
-            open_block.text = f"{open_block.text} {_md_inline(raw)}"
+            continued.setdefault(id(open_block), [open_block.text]).append(_md_inline(raw))
             if page not in open_block.pages:
                 open_block.pages.append(page)
         else:
             open_block = Draft("paragraph", _md_inline(raw), 0, [page])
             drafts.append(open_block)
+    for draft in drafts:
+        if id(draft) in continued:
+            draft.text = " ".join(continued[id(draft)])
     return sections_from_drafts(drafts)
 
 
