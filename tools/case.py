@@ -28,7 +28,7 @@ SCHEMA_VERSION = "1"
 class _Strict(BaseModel):
     """Base for every input model: unknown keys are errors; surrounding whitespace is trimmed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Practitioner(_Strict):
@@ -163,11 +163,20 @@ class Case(_Strict):
     prior_care: PriorCare | None = None
 
     @model_validator(mode="after")
-    def _dates_make_sense(self) -> Case:
+    def _dates_make_sense(self, info: ValidationInfo) -> Case:
         if self.received_date is None:
             self.received_date = self.review_date
+        today = (info.context or {}).get("today")
+        if today is not None:
+            self._not_after_today(today)
         if self.condition.onset_date > self.review_date:
             raise ValueError("condition.onset_date: must not be after review_date")
+        born_by = _years_before(self.review_date, self.member.age + 1)
+        if self.condition.onset_date < born_by:
+            raise ValueError(
+                f"condition.onset_date: {self.condition.onset_date} is before the member "
+                f"was born (age {self.member.age} on review_date {self.review_date})"
+            )
         exacerbation = self.condition.exacerbation_date
         if exacerbation is not None and exacerbation > self.review_date:
             raise ValueError("condition.exacerbation_date: must not be after review_date")
@@ -177,6 +186,22 @@ class Case(_Strict):
                     f"outcomes[{index}].date: must not be after review_date ({score.date})"
                 )
         return self
+
+    def _not_after_today(self, today: dt.date) -> None:
+        """Dates of what has happened may not lie after the program's clock (`today`)."""
+        dated = [
+            ("review_date", self.review_date),
+            ("received_date", self.received_date),
+            *[(f"outcomes[{i}].date", score.date) for i, score in enumerate(self.outcomes)],
+        ]
+        if self.prior_care is not None:
+            dated += [
+                ("prior_care.first_visit", self.prior_care.first_visit),
+                ("prior_care.last_visit", self.prior_care.last_visit),
+            ]
+        for name, value in dated:
+            if value is not None and value > today:
+                raise ValueError(f"{name}: {value} is after today ({today})")
 
     @property
     def episode_start(self) -> dt.date:
@@ -191,6 +216,15 @@ class Case(_Strict):
         received = dt.datetime.combine(self.received_date or self.review_date, dt.time())
         delta = dt.timedelta(hours=72) if self.urgency == "expedited" else dt.timedelta(days=7)
         return received + delta
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day `years` earlier (28 February for a 29 February)."""
+    year = max(dt.MINYEAR, day.year - years)
+    try:
+        return day.replace(year=year)
+    except ValueError:
+        return day.replace(year=year, day=28)
 
 
 def case_json_schema() -> dict:

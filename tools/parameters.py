@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from tools.datafiles import load_model
 
@@ -58,6 +58,20 @@ class ReadingParameters(_Section):
     recent_event_days: int
 
 
+class LimitParameters(_Section):
+    """What one case file and one batch may hold (case-format.md, Limits)."""
+
+    case_file_bytes: int = Field(ge=2_000_000)
+    text_field_chars: int = Field(ge=1)
+    outcome_scores: int = Field(ge=1)
+    diagnoses: int = Field(ge=1)
+    list_items: int = Field(ge=1)
+    json_nesting: int = Field(ge=4)
+    largest_number: float = Field(gt=0)
+    batch_files: int = Field(ge=1)
+    problems_listed: int = Field(ge=1)
+
+
 class Parameters(_Section):
     """The whole parameter file."""
 
@@ -71,6 +85,7 @@ class Parameters(_Section):
     no_functional_deficit: NoDeficitParameters
     readings: ReadingParameters
     qualified_credentials: tuple[str, ...]
+    limits: LimitParameters
 
 
 @cache
