@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 
 export MASSAGE_REVIEW_HOME ?= $(CURDIR)/data
 
-.PHONY: run test lint bench eval ingest clean
+.PHONY: run test lint bench eval ingest clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+
+## the fuzz tests with many more examples per entry point (slow; default runs stay small)
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest tests/test_fuzz_*.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ from corpus.store import IndexCorrupt, IndexMissing
 from tools.case import case_json_schema
 from tools.case_io import CaseError, expand_paths, load_case
 from tools.determination import Determination
+from tools.parameters import parameters
 
 EXIT_BAD_INPUT = 2
 
@@ -56,6 +57,10 @@ def cmd_ingest(args: argparse.Namespace, config: Settings) -> int:
 
 
 def cmd_search(args: argparse.Namespace, config: Settings) -> int:
+    if not args.query.strip() or args.k < 1:
+        problem = "the search query is empty" if not args.query.strip() else "--k must be ≥ 1"
+        print(f"usage error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     hits = open_retriever(config).search(args.query, k=args.k, mode=args.mode)
     if args.format == "json":
         rows = [
@@ -87,9 +92,17 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
     if not files:
         progress("no case files found")
         return EXIT_BAD_INPUT
+    most = parameters().limits.batch_files
+    failed = max(0, len(files) - most)
+    if failed:
+        print(
+            f"{files[most]}: not reviewed: {len(files):,} files exceed the limit of {most:,} "
+            f"case files per batch (the last {failed:,} were skipped)",
+            file=sys.stderr,
+        )
+        files = files[:most]
     retriever = open_retriever(config)
     results: list[Determination] = []
-    failed = 0
     for path in files:
         try:
             case = load_case(path)
@@ -118,7 +131,7 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
             payload = results[0].model_dump(mode="json") if results else None
         else:
             payload = [r.model_dump(mode="json") for r in results]
-        if payload is not None:
+        if results:  # nothing reviewed: stdout stays empty, never "[]"
             print(json.dumps(payload, ensure_ascii=False, indent=2))
     return EXIT_BAD_INPUT if failed else 0
 
