@@ -3,11 +3,16 @@
 - ingest: time to build the index from the shipped corpus into a fresh data folder;
 - search: hybrid query latency p50/p95 over 200 queries after warm-up (target p50 < 30 ms);
 - review: cases per second and p50/p95 latency over 1,000 generated cases (target p50 <
-  50 ms), the cases generated from the gold set with shifted scores and dates.
+  50 ms), the cases generated from the gold set with shifted scores and dates;
+- notes size: review time of one case whose notes grow from 10 KB to 1 MB (the gold
+  cases' own free texts, one after another), by the rules alone and the whole review,
+  with the growth exponent fitted on a log-log scale (1.0 is linear; target: a 1 MB case
+  reviewed by the rules in under 2 s).
 """
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import tempfile
@@ -20,6 +25,9 @@ from corpus.retrieval import Retriever
 from corpus.sources import default_sources_dir
 from evals.gold import load_gold_cases, load_retrieval_gold
 from tools.case import Case
+from tools.review import review_case
+
+NOTES_SIZES_KB = (10, 100, 300, 1000)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -74,6 +82,66 @@ def bench_review(retriever: Retriever, n: int = 1000) -> tuple[list[float], floa
     return timings, n / (time.perf_counter() - started_all)
 
 
+def notes_of_size(size: int) -> str:
+    """`size` characters of realistic notes: the gold cases' free texts, one per line."""
+    texts = [
+        text
+        for gold in load_gold_cases()
+        for text in (gold.case.subjective, gold.case.objective, gold.case.notes)
+        if text.strip()
+    ]
+    lines: list[str] = []
+    total = 0
+    while total < size:
+        lines.append(texts[len(lines) % len(texts)])
+        total += len(lines[-1]) + 1
+    return "\n".join(lines)[:size]
+
+
+def growth_exponent(sizes: list[float], seconds: list[float]) -> float:
+    """The least-squares slope of log(time) against log(size): 1 linear, 2 quadratic."""
+    xs = [math.log(s) for s in sizes]
+    ys = [math.log(t) for t in seconds]
+    mean_x, mean_y = statistics.mean(xs), statistics.mean(ys)
+    num = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True))
+    return num / sum((x - mean_x) ** 2 for x in xs)
+
+
+def _best_of(runs: int, action) -> float:
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+def bench_notes_size(retriever: Retriever) -> list[tuple[int, float, float]]:
+    """(KB, rules seconds, whole-review seconds) for one case with notes of each size."""
+    base = generated_cases(1)[0].model_dump(mode="json")
+    review_case(Case.model_validate(base))  # warm-up: rule files loaded and compiled
+    rows = []
+    for kb in NOTES_SIZES_KB:
+        case = Case.model_validate({**base, "notes": notes_of_size(kb * 1000)})
+        rules = _best_of(2, lambda case=case: review_case(case))
+        whole = _best_of(1, lambda case=case: determine(case, retriever))
+        rows.append((kb, rules, whole))
+    return rows
+
+
+def print_notes_size(rows: list[tuple[int, float, float]]) -> None:
+    """The notes-size row: each size's times and the fitted growth exponents."""
+    sizes = [float(kb) for kb, _, _ in rows]
+    figures = ", ".join(f"{kb} KB {rules:.2f} s / {whole:.2f} s" for kb, rules, whole in rows)
+    rules_exponent = growth_exponent(sizes, [rules for _, rules, _ in rows])
+    whole_exponent = growth_exponent(sizes, [whole for _, _, whole in rows])
+    print(
+        f"review vs notes size (rules / whole review): {figures}; growth exponent "
+        f"{rules_exponent:.2f} / {whole_exponent:.2f} (1.0 is linear; target: 1 MB by the "
+        "rules in under 2 s)"
+    )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder)
@@ -92,6 +160,7 @@ def main() -> None:
             f"{percentile(review, 50):.1f} ms, p95 {percentile(review, 95):.1f} ms "
             "(target p50 < 50 ms)"
         )
+        print_notes_size(bench_notes_size(retriever))
 
 
 if __name__ == "__main__":
