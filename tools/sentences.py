@@ -107,16 +107,40 @@ def _is_abbreviation(text: str, dot: int, abbreviations: frozenset[str]) -> bool
     return word is not None and word.lower() in abbreviations
 
 
+def _pieces(text: str, span: Span, max_chars: int | None) -> list[Span]:
+    """A sentence, or a longer run than `max_chars` cut at its last spaces before each limit."""
+    if max_chars is None or span.end - span.start <= max_chars:
+        return [span]
+    pieces: list[Span] = []
+    start = span.start
+    while span.end - start > max_chars:
+        limit = start + max_chars
+        cut = max(text.rfind(" ", start + 1, limit + 1), text.rfind("\t", start + 1, limit + 1))
+        end = cut if cut > start else limit
+        piece = _trimmed(text, start, end)
+        if piece:
+            pieces.append(piece)
+        start = end
+    rest = _trimmed(text, start, span.end)
+    if rest:
+        pieces.append(rest)
+    return pieces
+
+
 def sentences(
     text: str,
     boundary: Boundary = CLINICAL,
     abbreviations: frozenset[str] = frozenset(),
+    max_chars: int | None = None,
 ) -> list[Span]:
     """The sentences of `text` under a boundary rule, trimmed of surrounding whitespace.
 
     A full stop after one of the (lower-case) `abbreviations` does not end a sentence
     unless a line break comes with it; a period inside a number ("101.6") never does,
-    because no rule ends a sentence at a mark followed by a digit.
+    because no rule ends a sentence at a mark followed by a digit. A run longer than
+    `max_chars` without a sentence end (a hostile or garbled text) is cut into pieces of
+    at most that many characters, at a space where there is one, so the work done per
+    sentence (every trigger against every mention) stays bounded.
     """
     spans: list[Span] = []
     start = 0
@@ -125,11 +149,11 @@ def sentences(
             continue
         span = _trimmed(text, start, mark.end())
         if span:
-            spans.append(span)
+            spans += _pieces(text, span, max_chars)
         start = mark.end()
     tail = _trimmed(text, start, len(text))
     if tail:
-        spans.append(tail)
+        spans += _pieces(text, tail, max_chars)
     return spans
 
 

@@ -103,6 +103,7 @@ class ContextRules:
     """context.yaml, compiled once."""
 
     abbreviations: frozenset[str]
+    sentence_max_chars: int
     clause_terminators: Matcher | None
     categories: tuple[CompiledCategory, ...]
     year: re.Pattern[str]
@@ -117,6 +118,7 @@ class ContextRules:
         )
         return cls(
             frozenset(a.lower() for a in data.abbreviations),
+            data.sentence_max_chars,
             _compile(data.clause_terminators, data.macros),
             categories,
             re.compile(data.year.pattern, re.IGNORECASE),

@@ -58,7 +58,10 @@ class FieldText:
     def __post_init__(self) -> None:
         self.norm = normalise(self.field.text)
         self.low = lowered(self.norm)
-        self.spans = sentences(self.norm, CLINICAL, self.rules.context.abbreviations)
+        context = self.rules.context
+        self.spans = sentences(
+            self.norm, CLINICAL, context.abbreviations, max_chars=context.sentence_max_chars
+        )
         self._starts = [s.start for s in self.spans]
 
     def sentence_at(self, position: int) -> Span | None:

@@ -170,6 +170,7 @@ class ContextFile(_Data):
     about: str
     macros: dict[str, str] = {}
     abbreviations: tuple[str, ...]
+    sentence_max_chars: int = Field(ge=200)
     clause_terminators: TermSet
     categories: dict[ContextName, Category]
     year: YearTrigger

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import deque
 from dataclasses import dataclass
 
 from tools.parameters import parameters
@@ -203,20 +204,33 @@ def _weight_series(text: str) -> list[Reading]:
     weights.sort()
     limit = w.weight_loss_kilograms_above if weights[0][2] else w.weight_loss_pounds_above
     window = dt.timedelta(days=round(w.weight_loss_months_at_most * 30.5))
-    loss = max(
-        (
-            a[1] - b[1]
-            for i, a in enumerate(weights)
-            for b in weights[i + 1 :]
-            if b[0] - a[0] <= window
-        ),
-        default=0.0,
-    )
+    loss = _greatest_drop([(when, amount) for when, amount, _, _ in weights], window)
     if loss <= 0:
         return []
     start, end = weights[-1][3]  # the latest weight: its clause says whether it was intended
     kind = "weight_loss.significant" if loss > limit + 1e-9 else "weight_loss.minor"
     return [Reading(kind, start, end)]
+
+
+def _greatest_drop(weights: list[tuple[dt.date, float]], window: dt.timedelta) -> float:
+    """The greatest earlier-minus-later difference of two weights at most `window` apart.
+
+    `weights` are sorted by date. One pass with a queue of the window's candidate earlier
+    weights, heaviest first (a sliding-window maximum), instead of comparing every pair:
+    a note listing thousands of dated weights stays linear. 0.0 when there is no pair.
+    """
+    best: float | None = None
+    heaviest: deque[int] = deque()  # indices into weights, their amounts decreasing
+    for j, (when, amount) in enumerate(weights):
+        while heaviest and when - weights[heaviest[0]][0] > window:
+            heaviest.popleft()
+        if heaviest:
+            drop = weights[heaviest[0]][1] - amount
+            best = drop if best is None else max(best, drop)
+        while heaviest and weights[heaviest[-1]][1] <= amount:
+            heaviest.pop()
+        heaviest.append(j)
+    return 0.0 if best is None else best
 
 
 EVENT_DATE = r"[^.;]{0,40}?" + WRITTEN_DATE

@@ -15,6 +15,8 @@ which Python's regex engine scans several times faster than the naive alternatio
 from __future__ import annotations
 
 import re
+import re._constants as _c
+import re._parser as _sre
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -243,11 +245,69 @@ def _needs_case(pattern: str) -> bool:
     return "(?-i:" in pattern or bool(re.search(r"(?<!\\)[A-Z]", pattern))
 
 
+def _leading_class(sub: _sre.SubPattern) -> str | None:
+    """How a parsed regex begins: 'd' / 'w' (an unbounded run of digits / word
+    characters), 'letter' (a literal letter), or None (anything else)."""
+    if not sub.data:
+        return None
+    op, av = sub.data[0]
+    if op is _c.SUBPATTERN:
+        return _leading_class(av[3])
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        low, high, item = av
+        if high is _c.MAXREPEAT and low <= 1 and len(item.data) == 1:
+            kind, value = item.data[0]
+            if kind is _c.IN and len(value) == 1 and value[0][0] is _c.CATEGORY:
+                return _RUN_CATEGORIES.get(value[0][1])
+        return None
+    if op is _c.LITERAL:
+        return "letter" if chr(av).isalpha() else None
+    if op is _c.BRANCH:
+        kinds = {_leading_class(alternative) for alternative in av[1]}
+        if "w" in kinds and kinds <= {"w", "d", "letter"}:
+            return "w"
+        if "d" in kinds and kinds <= {"d", "letter"}:
+            return "d"  # "(?:a|one|\\d+) bottles": a letter right after a digit is no word start
+    return None
+
+
+_RUN_CATEGORIES = {
+    _c.CATEGORY_DIGIT: "d",
+    _c.CATEGORY_UNI_DIGIT: "d",
+    _c.CATEGORY_WORD: "w",
+    _c.CATEGORY_UNI_WORD: "w",
+}
+
+
+def _run_class(branch: str) -> str | None:
+    """'d' or 'w' when a branch begins with an unbounded run of digits or word characters
+    (`\\d+`, `\\w*`, or a group of letter-led alternatives with a `\\w+` among them)."""
+    kind = _leading_class(_sre.parse(branch))
+    return kind if kind in ("d", "w") else None
+
+
+def _guard_runs(pattern: str) -> str:
+    """The pattern with each branch that begins with a `\\d+` / `\\w+` run guarded by a
+    lookbehind, so it is tried only where such a run starts.
+
+    Unguarded, a run of a million digits costs a million tries of a million characters
+    each ("\\d+ years ago" backs off digit by digit at every digit). A match inside a
+    run could only begin where one from the run's start also begins, so the guard only
+    drops tries that fail.
+    """
+    branches = _branches(pattern)
+    guarded = []
+    for branch in branches:
+        run = _run_class(branch)
+        guarded.append(f"(?<!\\{run})(?:{branch})" if run else branch)
+    return "|".join(guarded)
+
+
 def _patterns_source(patterns: list[str]) -> str | None:
     guarded = [p for p in patterns if _starts_at_word(p)]
     other = [p for p in patterns if p not in guarded]
     parts = [r"(?<!\w)(?:" + "|".join(f"(?:{p})" for p in guarded) + ")"] if guarded else []
-    parts += [f"(?:{p})" for p in other]
+    parts += [f"(?:{_guard_runs(p)})" for p in other]
     return "|".join(parts) if parts else None
 
 
