@@ -73,11 +73,13 @@ scalars = (
     | huge_numbers
     | hostile_text
 )
-json_values = st.recursive(
-    scalars,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(hostile_text, inner, max_size=4),
-    max_leaves=12,
-)
+
+
+def _containers(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(hostile_text, inner, max_size=4))
+
+
+json_values = st.recursive(scalars, _containers, max_leaves=12)
 
 
 def _paths(value: Any, prefix: tuple = ()) -> list[tuple]:
