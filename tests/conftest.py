@@ -21,13 +21,13 @@ from corpus.sources import default_sources_dir
 settings.register_profile(
     "default",
     max_examples=25,
-    deadline=timedelta(seconds=2),
+    deadline=timedelta(seconds=5),  # generous: the 2 cores are shared; a hang takes minutes
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.register_profile(
     "long",
     max_examples=1000,
-    deadline=timedelta(seconds=5),
+    deadline=timedelta(seconds=10),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
