@@ -203,10 +203,20 @@ class Users:
     def unlock(self, name: str, *, by: str | None = None) -> None:
         self._update(name, "failed_logins = 0, locked_until = NULL", (), "user-unlock", by)
 
-    def verify_password(self, name: str, password: str) -> bool:
+    def verify_password(
+        self,
+        name: str,
+        password: str,
+        *,
+        max_failed: int | None = None,
+        lock_minutes: int | None = None,
+    ) -> bool:
         """Whether the password is right for an enabled, unlocked user. Failures count;
-        `lockout.max_failed` in a row lock the user for `lockout.minutes`."""
+        `max_failed` in a row lock the user for `lock_minutes` (the app passes its
+        settings; otherwise access.yaml's `lockout` applies)."""
         rules = access_rules().lockout
+        max_failed = max_failed or rules.max_failed
+        lock_minutes = lock_minutes or rules.minutes
         with self.store.transaction() as db:
             row = db.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
             if row is None:
@@ -224,9 +234,7 @@ class Users:
                 db.execute("UPDATE users SET failed_logins = 0 WHERE name = ?", (name,))
                 return True
             failed = user.failed_logins + 1
-            locked = (
-                now + dt.timedelta(minutes=rules.minutes) if failed >= rules.max_failed else None
-            )
+            locked = now + dt.timedelta(minutes=lock_minutes) if failed >= max_failed else None
             db.execute(
                 "UPDATE users SET failed_logins = ?, locked_until = ? WHERE name = ?",
                 (0 if locked else failed, locked.isoformat() if locked else None, name),

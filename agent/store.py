@@ -763,6 +763,17 @@ class Store:
             )  # fmt: skip
         return revision + 1
 
+    def check_decision(self, case_id: str, revision: int, request: DecisionRequest) -> None:
+        """The rules a decision would meet against this revision's draft, read-only:
+        used before a later decision opens a new revision, so a refusal changes nothing."""
+        actor = self.user(request.by, case_id)
+        if not may(actor, "decide"):
+            raise Refused(case_id, "cqe-only", f"only a CQE decides; {request.by} is {actor.role}")
+        draft = self.draft(case_id, revision)
+        if draft is None:
+            raise Refused(case_id, "no-draft", f"revision {revision} has no draft yet")
+        _decision_of(case_id, draft, request, self.now(), self._settled_ids(self.db, case_id))
+
     def decide(
         self,
         case_id: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from pydantic import ValidationError
 
@@ -160,3 +162,10 @@ def test_failed_sign_ins_lock_until_the_time_passes_or_unlock(users, clock):
         users.verify_password("ann", "wrong")
     clock.advance(minutes=limit.minutes + 1)
     assert users.verify_password("ann", "right password")  # the lock expired
+
+
+def test_the_app_can_pass_its_own_lock_settings(users, clock):
+    users.add("ann", "cqe", "right password")
+    for _ in range(2):
+        users.verify_password("ann", "wrong", max_failed=2, lock_minutes=1)
+    assert users.get("ann").locked_until == clock() + dt.timedelta(minutes=1)
