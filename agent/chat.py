@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from agent.citations import citation_of, cite
 from agent.data import load
-from agent.drafting import OUTCOME_WORDS, dosage_phrase, headline, quote, wordings
+from agent.drafting import OUTCOME_WORDS, dosage_phrase, quote, wordings
 from agent.whatif import Change, Kind, WhatIfError, read_change, what_if
 from corpus.chunking import Chunk
 from corpus.retrieval import Hit
@@ -270,6 +270,15 @@ def _finding_line(finding: Finding, facts: CaseFacts, reply: Reply) -> str:
     )
 
 
+def _criterion_line(finding: Finding, facts: CaseFacts, reply: Reply) -> str:
+    """A deciding finding: its code, the guideline criterion, what this record shows."""
+    wording = wordings()[finding.code]
+    return (
+        f"- {finding.code.value}: {wording.criterion}. This record: {finding.detail} "
+        f"Evidence: {quote(finding.evidence)}.{reply.cite_finding(finding, facts)}"
+    )
+
+
 def _outcome_words(recommendation: Recommendation) -> str:
     r = recommendation
     refer = " Referral for medical evaluation is recommended." if r.refer else ""
@@ -340,7 +349,10 @@ PROGRESS_CODES = {
     Code.NO_OUTCOME_EVIDENCE,
     Code.MAXIMUM_THERAPEUTIC_BENEFIT,
     Code.WORSENING,
+    Code.MISSING_OUTCOME_MEASURE,
+    Code.STALE_FINDINGS,
 }
+"""The findings a progress question reports beside the scores."""
 
 
 def answer_progress(facts: CaseFacts, question: str, passages: PassageSource, reply: Reply) -> None:
@@ -352,10 +364,11 @@ def answer_progress(facts: CaseFacts, question: str, passages: PassageSource, re
     shown = [p for p in progress if p.instrument in named] or progress
     if named and not any(p.instrument in named for p in progress):
         reply.add(f"This record has no {', '.join(sorted(named))} score.")
+    mcid = reply.cite_anchor("mcid", passages)
     if not progress:
-        reply.add("This record has no outcome scores, so no change can be measured.")
+        reply.add(f"This record has no outcome scores, so no change can be measured{mcid}.")
     else:
-        reply.add("Outcome measures against their MCID" + reply.cite_anchor("mcid", passages) + ":")
+        reply.add(f"Outcome measures against their MCID{mcid}:")
         reply.lines += [_progress_line(p) for p in shown]
     if case.submission == "initial":
         reply.add(
@@ -416,8 +429,7 @@ def answer_dosage(facts: CaseFacts, question: str, passages: PassageSource, repl
     else:
         reply.add("The request is denied, so no visits are approved.")
     for finding in decided:
-        wording = wordings()[finding.code]
-        reply.add(f"- {wording.criterion}: {finding.detail}{reply.cite_finding(finding, facts)}")
+        reply.add(_criterion_line(finding, facts, reply))
 
 
 def answer_change(facts: CaseFacts, question: str, passages: PassageSource, reply: Reply) -> None:
@@ -479,7 +491,7 @@ def answer_outcome(facts: CaseFacts, question: str, passages: PassageSource, rep
             f"{d.action}, {OUTCOME_WORDS[d.outcome]} "
             f"({dosage_phrase(d.outcome, d.approved, r.requested)}).{reason}"
         )
-    reply.add(headline(r) + f" Policy rule: {r.rule}.")
+    reply.add(f"Recommended determination: {_outcome_words(r)} Policy rule: {r.rule}.")
     decided = [f for f in r.findings if f.code in r.deciding]
     if not decided:
         reply.add(
@@ -488,8 +500,7 @@ def answer_outcome(facts: CaseFacts, question: str, passages: PassageSource, rep
             + "."
         )
     for finding in decided:
-        wording = wordings()[finding.code]
-        reply.add(f"- {wording.criterion}: {finding.detail}{reply.cite_finding(finding, facts)}")
+        reply.add(_criterion_line(finding, facts, reply))
     others = [f.code.value for f in r.findings if f.code not in r.deciding]
     if others:
         reply.add(f"Also noted, not decisive: {', '.join(others)}.")
@@ -516,10 +527,10 @@ def excerpt(chunk: Chunk, question: str) -> str:
     ranked = sorted(range(len(units)), key=lambda i: (-shared[i], i))
     if any(shared):
         ranked = [i for i in ranked if shared[i]]
-    keep: list[int] = []
-    size = 0
-    for i in ranked:
-        if keep and size + len(units[i]) > EXCERPT_CHARS:
+    keep: list[int] = [0]  # a section's first sentence is its lead (often a definition)
+    size = len(units[0])
+    for i in (i for i in ranked if i != 0):
+        if size + len(units[i]) > EXCERPT_CHARS:
             break
         keep.append(i)
         size += len(units[i])
@@ -581,9 +592,10 @@ def answer_whatif(facts: CaseFacts, question: str, passages: PassageSource, repl
     reply.add(f"Policy rule with the change: {r.rule}.")
     for finding in r.findings:
         if finding.code in r.deciding:
-            reply.add(
-                f"- {finding.code.value}: {finding.detail}{reply.cite_finding(finding, after)}"
-            )
+            reply.add(_criterion_line(finding, after, reply))
+    others = [f.code.value for f in r.findings if f.code not in r.deciding]
+    if others:
+        reply.add(f"Also noted with the change, not decisive: {', '.join(others)}.")
     if not r.deciding:
         reply.add(
             "No finding would limit the request"
