@@ -631,6 +631,23 @@ def answer_offline(facts: CaseFacts, question: str, passages: PassageSource) -> 
     )
 
 
-def ask(case: Case, question: str, passages: PassageSource) -> ChatAnswer:
-    """A CQE's question about a case, answered offline (the stateless path)."""
-    return answer_offline(case_facts(case, passages), question, passages)
+class LlmAnswerer(Protocol):
+    """An LLM chat (agent.chat_llm.LlmChat): answers, or falls back to answer_offline."""
+
+    def answer(self, facts: CaseFacts, question: str, passages: PassageSource) -> ChatAnswer: ...
+
+
+def ask(
+    case: Case,
+    question: str,
+    passages: PassageSource,
+    llm: LlmAnswerer | None = None,
+    confirmed: list[Finding] | None = None,
+    decision: Decision | None = None,
+) -> ChatAnswer:
+    """A CQE's question about a case: offline by default, by the LLM chat when given
+    (which falls back to the offline answer on any failure)."""
+    facts = case_facts(case, passages, confirmed=confirmed, decision=decision)
+    if llm is None:
+        return answer_offline(facts, question, passages)
+    return llm.answer(facts, question, passages)
