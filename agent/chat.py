@@ -551,10 +551,8 @@ def _lead_ins() -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in chat_rules().guideline_lead_ins]
 
 
-def answer_guideline(
-    facts: CaseFacts, question: str, passages: PassageSource, reply: Reply
-) -> None:
-    """The guideline passages that best answer the question (hybrid search), quoted."""
+def guideline_passages(question: str, passages: PassageSource, reply: Reply) -> None:
+    """The guideline passages that best answer a question (hybrid search), quoted."""
     query = search_query(question)
     skip = set(chat_rules().guideline_skip_sections)
     hits = passages.search(query, k=GUIDELINE_HITS + 4)
@@ -567,6 +565,13 @@ def answer_guideline(
         text = excerpt(hit.chunk, query)
         cited = reply.cite(citation_of(hit.chunk))
         reply.add(f"- {hit.chunk.section}, p.{hit.chunk.page}: “{text}”{cited}")
+
+
+def answer_guideline(
+    facts: CaseFacts, question: str, passages: PassageSource, reply: Reply
+) -> None:
+    """What the guideline says: the case is not needed."""
+    guideline_passages(question, passages, reply)
 
 
 def answer_whatif(facts: CaseFacts, question: str, passages: PassageSource, reply: Reply) -> None:
