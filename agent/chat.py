@@ -520,18 +520,22 @@ def _units(chunk: Chunk) -> list[str]:
 
 def excerpt(chunk: Chunk, question: str) -> str:
     """The sentences or list items of a passage that share most words with the question,
-    in the passage's order, up to EXCERPT_CHARS (the whole passage is cited beside it)."""
+    in the passage's order, up to about EXCERPT_CHARS (the whole passage is cited beside
+    it). The passage's lead sentence comes first when its heading is what was asked
+    about (a definition) or when no sentence shares a word with the question."""
     units = _units(chunk)
     wanted = _words(question)
     shared = [len(_words(unit) & wanted) for unit in units]
-    ranked = sorted(range(len(units)), key=lambda i: (-shared[i], i))
-    if any(shared):
-        ranked = [i for i in ranked if shared[i]]
-    keep: list[int] = [0]  # a section's first sentence is its lead (often a definition)
-    size = len(units[0])
-    for i in (i for i in ranked if i != 0):
-        if size + len(units[i]) > EXCERPT_CHARS:
-            break
+    heading = chunk.text.split("\n", 1)[0]
+    keep: list[int] = []
+    size = 0
+    if _words(heading) & wanted or not any(shared):
+        keep, size = [0], len(units[0])
+    for i in sorted(range(len(units)), key=lambda i: (-shared[i], i)):
+        if i in keep or not shared[i]:
+            continue
+        if keep and size + len(units[i]) > EXCERPT_CHARS:
+            continue
         keep.append(i)
         size += len(units[i])
     return " … ".join(units[i] for i in sorted(keep))

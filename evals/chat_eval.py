@@ -19,7 +19,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from agent.chat import ChatAnswer
+from agent.chat import ChatAnswer, LlmAnswerer, ask
+from agent.chat_llm import numbers_in
 from agent.verify import markers
 from corpus.retrieval import Retriever, normalise
 from evals.gold import GOLD_DIR, GoldPassage
@@ -28,7 +29,6 @@ from tools.case import Case
 CHAT_GOLD = GOLD_DIR / "chat.yaml"
 FACT_RECALL_TARGET = 0.9
 CITATION_VALIDITY_TARGET = 1.0
-NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?")
 
 Answerer = Callable[[Case, str], ChatAnswer]
 
@@ -67,15 +67,9 @@ def _terms(text: str) -> str:
     return " ".join(re.sub(r"[_\-‐–]", " ", text.lower()).split())
 
 
-def numbers_in(text: str) -> set[float]:
-    """Every number the text states (citation markers left out)."""
-    bare = re.sub(r"\[[^\]]*\]", " ", text)
-    return {float(n) for n in NUMBER.findall(bare)}
-
-
 def fact_stated(fact: str, text: str) -> bool:
     """A number fact among the text's numbers, or a key term in its words."""
-    if NUMBER.fullmatch(fact):
+    if re.fullmatch(r"\d+(?:\.\d+)?", fact):
         return float(fact) in numbers_in(text)
     return _terms(fact) in _terms(text)
 
@@ -216,3 +210,24 @@ def summary(scores: ChatScores) -> str:
         if issues:
             lines.append(f"  {r.id} ({r.answered_by}): " + "; ".join(issues))
     return "\n".join(lines)
+
+
+def run_chat_eval(
+    gold: Path | None,
+    retriever: Retriever,
+    llm: LlmAnswerer | None,
+    progress: Callable[[str], None],
+) -> int:
+    """`eval chat [--llm]`: ask every gold question, print the figures, apply the gate
+    (offline: fact recall and citation validity; with an LLM: citation validity, the
+    recall reported)."""
+    questions = load_chat_gold(gold)
+    who = "offline" if llm is None else "with the LLM (falling back offline)"
+    progress(f"asking {len(questions)} chat gold questions {who}")
+    scores = run_chat_gold(questions, lambda case, q: ask(case, q, retriever, llm=llm), retriever)
+    print(summary(scores))
+    failures = scores.gate_failures()
+    if llm is not None:
+        failures = [f for f in failures if f.startswith("citation")]
+    print("gate: " + ("passed" if not failures else "FAILED: " + "; ".join(failures)))
+    return 0 if not failures else 1
