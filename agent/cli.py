@@ -3,8 +3,9 @@
     massage-review ingest [--rebuild]            build or refresh the guideline index
     massage-review search "QUERY" [--k 5]        print the best guideline passages
     massage-review review FILE_OR_DIR...         draft determinations of case files
+    massage-review ask CASE_FILE_OR_ID "QUESTION" [--as USER]   ask about a case
     massage-review schema                        print the case JSON Schema
-    massage-review eval retrieval|determinations score against the gold sets
+    massage-review eval retrieval|determinations|chat score against the gold sets
 
 Bad input gets one line per problem naming the file and field, exit status 2, and no
 traceback; progress goes to stderr so stdout stays clean JSON where JSON is asked for.
@@ -124,9 +125,22 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, config: Settings) -> int:
+    if args.suite == "chat":
+        from agent.chat_llm import make_llm_chat
+        from evals.chat_eval import run_chat_eval
+
+        use_llm = getattr(args, "llm", False)
+        llm = make_llm_chat(config.model_copy(update={"llm": "openai"})) if use_llm else None
+        return run_chat_eval(args.gold, open_retriever(config), llm, progress)
     from evals.cli import run_eval  # only the command line imports from evals
 
     return run_eval(args, open_retriever(config), config.sources, progress)
+
+
+def cmd_ask(args: argparse.Namespace, config: Settings) -> int:
+    from agent.chat_store import run_ask  # CHAT's command: access checks and answers
+
+    return run_ask(args, config, open_retriever(config))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -154,8 +168,19 @@ def parser() -> argparse.ArgumentParser:
         "file, a list otherwise), jsonl (one object per line) or text (a readable summary)",
     )
     review.set_defaults(run=cmd_review)
+    ask = sub.add_parser("ask", help="ask about a case (a case file, or a stored case id)")
+    ask.add_argument("case", metavar="CASE_FILE_OR_ID")
+    ask.add_argument("question")
+    ask.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="who asks about a stored case; default MASSAGE_REVIEW_USER",
+    )
+    ask.add_argument("--format", choices=["text", "json"], default="text")
+    ask.set_defaults(run=cmd_ask)
     evaluate = sub.add_parser("eval", help="score the system against the gold sets")
-    evaluate.add_argument("suite", choices=["retrieval", "determinations"])
+    evaluate.add_argument("suite", choices=["retrieval", "determinations", "chat"])
     evaluate.add_argument("--gold", type=Path, default=None, help="gold folder or file")
     evaluate.add_argument("--report", type=Path, default=None, help="HTML report path")
     evaluate.set_defaults(run=cmd_eval)
