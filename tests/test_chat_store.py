@@ -118,3 +118,36 @@ def test_ask_command_refusal_exits_3_with_one_line(record, retriever, capsys) ->
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err == "D-1: not-found: no case with this id that you may see\n"
+
+
+def test_ask_is_a_command_line_sub_command(corpus_home, monkeypatch, capsys) -> None:
+    from agent import cli
+    from agent.config import settings
+
+    monkeypatch.setenv("MASSAGE_REVIEW_HOME", str(corpus_home))
+    settings.cache_clear()
+    try:
+        status = cli.main(["ask", str(PARTIAL_FILE), "what would change this decision?"])
+    finally:
+        settings.cache_clear()
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "TRIAL_LENGTH_EXCEEDED" in out
+    assert "Sources:\n[cpg167:p4:c2] CPG 167, Medically Necessary, p.4" in out
+
+
+def test_eval_chat_with_an_llm_that_fails_falls_back(tmp_path, retriever, openai_server, capsys):
+    from agent.chat_llm import make_llm_chat
+    from evals.chat_eval import CHAT_GOLD, run_chat_eval
+    from tests.conftest import llm_settings
+    from tests.openai_server import Reply
+
+    subset = tmp_path / "chat.yaml"  # the first three gold questions
+    header, *questions = CHAT_GOLD.read_text().split("\n- id: ")
+    subset.write_text(header + "\n- id: " + "\n- id: ".join(questions[:3]))
+    openai_server.script(Reply.status_error(503))
+    llm = make_llm_chat(llm_settings(openai_server))
+    assert run_chat_eval(subset, retriever, llm, lambda _: None) == 0
+    out = capsys.readouterr().out
+    assert "questions 3" in out and "answered by: fallback 3" in out
+    assert "citation validity  1.000" in out
