@@ -22,12 +22,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Protocol
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
+from agent.chat_rules import ChatRules, WhatIfRule, load_chat_rules
 from agent.citations import citation_of, cite
-from agent.data import load
 from agent.drafting import OUTCOME_WORDS, dosage_phrase, quote, wordings
-from agent.whatif import Change, Kind, WhatIfError, read_change, what_if
+from agent.whatif import Change, WhatIfError, read_change, what_if
 from corpus.chunking import Chunk
 from corpus.retrieval import Hit
 from tools.case import Case
@@ -57,81 +57,13 @@ EXCERPT_CHARS = 360
 words with the question); the citation gives the whole passage."""
 
 
-# --- the rules, as data ---------------------------------------------------------------
-
-
-class IntentRule(BaseModel):
-    """One intent: its handler's name and the patterns that route a question to it."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str
-    description: str
-    patterns: list[str] = Field(min_length=1)
-
-
-class Anchor(BaseModel):
-    """A guideline passage the chat cites, located by an exact quote."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    section: str
-    quote: str
-
-
-class WhatIfRule(BaseModel):
-    """One supported what-if kind (agent/whatif.py applies it)."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Kind
-    description: str
-    example: str
-    pattern: str
-
-
-class ChatRules(BaseModel):
-    """agent/data/chat_intents.yaml."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    intents: list[IntentRule] = Field(min_length=1)
-    default: str
-    anchors: dict[str, Anchor]
-    whatif: list[WhatIfRule] = Field(min_length=1)
-    number_words: dict[str, int]
-    outcome_words: dict[str, str]
-    guideline_lead_ins: list[str]
-    guideline_skip_sections: list[str]
-
-    @model_validator(mode="after")
-    def _consistent(self) -> ChatRules:
-        names = [i.name for i in self.intents]
-        if len(set(names)) != len(names):
-            raise ValueError("chat_intents.yaml: an intent is listed twice")
-        if self.default not in names:
-            raise ValueError(f"chat_intents.yaml: default {self.default!r} is not an intent")
-        for text in [p for i in self.intents for p in i.patterns] + [
-            *(w.pattern for w in self.whatif),
-            *self.outcome_words.values(),
-            *self.guideline_lead_ins,
-        ]:
-            re.compile(text)  # a bad pattern fails at load time, not on some question
-        if set(self.outcome_words) != set(OUTCOME_WORDS):
-            raise ValueError("chat_intents.yaml: outcome_words must word every outcome")
-        return self
-
-    def compiled_intents(self) -> list[tuple[str, list[re.Pattern[str]]]]:
-        return [(i.name, [re.compile(p, re.IGNORECASE) for p in i.patterns]) for i in self.intents]
-
-    def compiled_whatifs(self) -> list[tuple[Kind, re.Pattern[str]]]:
-        return [(w.kind, re.compile(w.pattern, re.IGNORECASE)) for w in self.whatif]
+# --- the rules (agent/chat_rules.py) and routing ------------------------------------
 
 
 @cache
 def chat_rules() -> ChatRules:
     """The chat's rules, loaded strictly once and checked against the handlers."""
-    rules = load("chat_intents.yaml", ChatRules)
+    rules = load_chat_rules()
     names = {i.name for i in rules.intents}
     if names != set(HANDLERS):
         raise ValueError(

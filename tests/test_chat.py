@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from agent.chat import ChatRules, ask, route
-from agent.data import load
+from agent.chat import ask, route
+from agent.chat_rules import ChatRules, load_chat_rules
 from agent.whatif import Change, WhatIfError, changed_copy, what_if
 from evals.chat_eval import fact_stated, load_chat_gold, run_chat_gold
 from tools.case_io import load_case
@@ -127,7 +127,7 @@ def test_what_if_off_the_scale_is_refused_not_clamped() -> None:
 
 def test_rules_file_is_strict() -> None:
     with pytest.raises(ValueError):
-        ChatRules.model_validate({**load("chat_intents.yaml", ChatRules).model_dump(), "x": 1})
+        ChatRules.model_validate({**load_chat_rules().model_dump(), "x": 1})
 
 
 def test_chat_gold_gate(retriever) -> None:
