@@ -814,10 +814,9 @@ class Store:
             draft = Determination.model_validate_json(body["body"])
             settled_ids = self._settled_ids(db, case_id)
             decision = _decision_of(case_id, draft, request, when, settled_ids)
-            settled = [
-                s for s in self.settlements(case_id) if s.id in {i.id for i in draft.attention}
-            ]
-            decision = decision.model_copy(update={"attention": settled})
+            # every item settled on this case so far: a confirmed item's revision carries
+            # it as a finding, and the decision record keeps how it was settled
+            decision = decision.model_copy(update={"attention": self.settlements(case_id)})
             rationale = final_rationale if final_rationale is not None else draft.rationale
             edited_by = draft.edited_by
             if request.edited_rationale is not None:
