@@ -20,8 +20,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agent.citations import MissingPassage
-from agent.config import Settings, settings
-from agent.pipeline import determine
+from agent.config import ConfigError, Settings, settings
+from agent.graph import ReviewContext, review_determination
+from agent.llm import make_drafter
 from agent.render import determination_text, hits_text
 from corpus.ingest import build_index
 from corpus.retrieval import Retriever
@@ -88,7 +89,8 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
     if not files:
         progress("no case files found")
         return EXIT_BAD_INPUT
-    retriever = open_retriever(config)
+    drafter = make_drafter(config)  # a host not allowed stops here, before any work
+    context = ReviewContext(passages=open_retriever(config), drafter=drafter)
     results: list[Determination] = []
     failed = 0
     for path in files:
@@ -100,7 +102,7 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
                 print(f"{error.source}: {problem}", file=sys.stderr)
             continue
         try:
-            result = determine(case, retriever)
+            result = review_determination(case, context)
         except Exception as error:  # a bug must not cost the rest of the batch
             failed += 1
             print(
@@ -134,7 +136,7 @@ def cmd_eval(args: argparse.Namespace, config: Settings) -> int:
         return run_chat_eval(args.gold, open_retriever(config), llm, progress)
     from evals.cli import run_eval  # only the command line imports from evals
 
-    return run_eval(args, open_retriever(config), config.sources, progress)
+    return run_eval(args, open_retriever(config), config, progress)
 
 
 def cmd_ask(args: argparse.Namespace, config: Settings) -> int:
@@ -183,6 +185,11 @@ def parser() -> argparse.ArgumentParser:
     evaluate.add_argument("suite", choices=["retrieval", "determinations", "chat"])
     evaluate.add_argument("--gold", type=Path, default=None, help="gold folder or file")
     evaluate.add_argument("--report", type=Path, default=None, help="HTML report path")
+    evaluate.add_argument(
+        "--llm",
+        action="store_true",
+        help="draft with the configured LLM (MASSAGE_REVIEW_LLM etc.); offline otherwise",
+    )
     evaluate.set_defaults(run=cmd_eval)
     return main
 
@@ -193,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = settings()
     try:
         return int(args.run(args, config))
-    except (SourceError, IndexCorrupt, MissingPassage) as error:
+    except (SourceError, IndexCorrupt, MissingPassage, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         if isinstance(error, IndexCorrupt):
             print("hint: massage-review ingest --rebuild", file=sys.stderr)

@@ -138,3 +138,11 @@ def test_ids_and_names_never_reach_the_server(openai_server, retriever) -> None:
     assert "<member>" in sent and "<name>" in sent  # the planted text went out, masked
     for planted in PLANTED:
         assert planted not in sent, planted
+
+
+def test_a_hung_server_times_out_to_the_offline_answer(openai_server, retriever) -> None:
+    openai_server.script(Reply.hang(5))
+    llm = make_llm_chat(llm_settings(openai_server, timeout=0.3))
+    answer = ask(load_case(PARTIAL_CASE), "why only 4 weeks?", retriever, llm=llm)
+    assert answer.answered_by == "fallback:timeout"
+    assert [c.result for c in answer.llm_calls] == ["timeout"]

@@ -122,14 +122,14 @@ def test_internal_error_in_one_case_does_not_cost_the_batch(
 
     (tmp_path / "a.json").write_text(json.dumps(case_dict(case_id="BREAKS")))
     (tmp_path / "b.json").write_text(json.dumps(case_dict(case_id="FINE")))
-    real = cli.determine
+    real = cli.review_determination
 
-    def flaky(case, retriever):
+    def flaky(case, context):
         if case.case_id == "BREAKS":
             raise KeyError("elbow")  # the kind of data bug blind4 found
-        return real(case, retriever)
+        return real(case, context)
 
-    monkeypatch.setattr(cli, "determine", flaky)
+    monkeypatch.setattr(cli, "review_determination", flaky)
     monkeypatch.setattr(cli, "settings", lambda: Settings(home=corpus_home))
     code = cli.main(["review", str(tmp_path), "--format", "jsonl"])
     out, err = capsys.readouterr()
