@@ -6,6 +6,14 @@
     massage-review ask CASE_FILE_OR_ID "QUESTION" [--as USER]   ask about a case
     massage-review schema                        print the case JSON Schema
     massage-review eval retrieval|determinations|chat score against the gold sets
+    massage-review submit FILE_OR_DIR... [--as USER]   store cases and draft them
+    massage-review queue | show CASE_ID | audit [CASE_ID]   read the record
+    massage-review settle CASE_ID ITEM_ID --as USER (--confirm|--dismiss) --reason TEXT
+    massage-review decide CASE_ID --as USER (--approve|--modify …|--return) [--reason TEXT]
+    massage-review users add|list|disable|reset-password|unlock   manage users
+
+The record's commands (agent/record_commands.py) name who acts with --as and check the
+role, not a password. Exit 0 done; 2 bad usage or input; 3 refused by a rule; 4 stale.
 
 Bad input gets one line per problem naming the file and field, exit status 2, and no
 traceback; progress goes to stderr so stdout stays clean JSON where JSON is asked for.
@@ -23,6 +31,7 @@ from agent.citations import MissingPassage
 from agent.config import ConfigError, Settings, settings
 from agent.graph import ReviewContext, review_determination
 from agent.llm import make_drafter
+from agent.record_commands import Usage, add_record_commands
 from agent.render import determination_text, hits_text
 from corpus.ingest import build_index
 from corpus.retrieval import Retriever
@@ -139,6 +148,21 @@ def cmd_eval(args: argparse.Namespace, config: Settings) -> int:
     return run_eval(args, open_retriever(config), config, progress)
 
 
+def cmd_serve(args: argparse.Namespace, config: Settings) -> int:
+    from agent.web.app import serve  # gradio is imported only by the app
+    from agent.web.demo import demo_accounts, load_demo
+    from agent.web.services import Services
+
+    services = Services(config, open_retriever(config))
+    if args.demo:
+        for line in load_demo(services.reviews(), args.demo_cases):
+            progress(line)
+        for a in demo_accounts():
+            progress(f"demo account (demo only): {a.name} / {a.password} ({a.role})")
+    serve(services, args.host, args.port, progress)
+    return 0
+
+
 def cmd_ask(args: argparse.Namespace, config: Settings) -> int:
     from agent.chat_store import run_ask  # CHAT's command: access checks and answers
 
@@ -191,6 +215,17 @@ def parser() -> argparse.ArgumentParser:
         help="draft with the configured LLM (MASSAGE_REVIEW_LLM etc.); offline otherwise",
     )
     evaluate.set_defaults(run=cmd_eval)
+    add_record_commands(sub)
+    serve = sub.add_parser("serve", help="run the web app (sign-in required)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="first load the demo accounts and the example cases (idempotent; demo only)",
+    )
+    serve.add_argument("--demo-cases", type=Path, default=Path("examples/cases"))
+    serve.set_defaults(run=cmd_serve)
     return main
 
 
@@ -200,6 +235,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = settings()
     try:
         return int(args.run(args, config))
+    except Usage as error:
+        print(f"usage: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     except (SourceError, IndexCorrupt, MissingPassage, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         if isinstance(error, IndexCorrupt):

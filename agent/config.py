@@ -82,6 +82,12 @@ class Settings(BaseSettings):
         description="Who acts on the command line when --as is not given (not for decide "
         "or settle); MASSAGE_REVIEW_USER.",
     )
+    pause_after: Literal["revision", "checkpoint", "draft"] | None = Field(
+        default=None,
+        description="Test hook for the crash tests: `submit` stops and waits to be killed "
+        "after storing the revision, after the graph's checkpoint of a draft the store "
+        "does not hold yet, or after the draft is stored; MASSAGE_REVIEW_PAUSE_AFTER.",
+    )
 
     def allowed_hosts(self) -> tuple[str, ...]:
         """The configured host allow-list, normalised (lower case, no brackets)."""
