@@ -18,7 +18,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, get_args
 from urllib.parse import urlsplit
 
 import openai
@@ -38,7 +38,7 @@ from agent.data import load
 from agent.llm import failure_kind, make_openai_client
 from agent.masking import mask_for_llm
 from agent.verify import markers
-from agent.whatif import Change, WhatIfError, what_if
+from agent.whatif import Change, Kind, WhatIfError, what_if
 from tools.determination import Citation, LlmCall, Recommendation
 from tools.dosage import stage_of
 from tools.mcid import canonical_instrument
@@ -62,7 +62,7 @@ TOOL_PARAMETERS: dict[str, dict[str, Any]] = {
         "properties": {
             "kind": {
                 "type": "string",
-                "enum": ["score", "dosage", "frequency", "weeks", "visits", "age"],
+                "enum": list(get_args(Kind)),
             },
             "value": {"type": "number"},
             "instrument": {"type": "string"},
@@ -197,6 +197,8 @@ class Toolbox:
     def what_if(
         self, kind: str, value: float, instrument: str | None = None, weeks: int | None = None
     ) -> dict[str, Any]:
+        if kind not in get_args(Kind):
+            return {"error": f"unknown kind {kind!r}; kinds: {', '.join(get_args(Kind))}"}
         name = canonical_instrument(instrument) if instrument else None
         if kind == "score" and name is None:
             return {"error": f"unknown instrument {instrument!r}"}

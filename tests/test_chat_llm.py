@@ -146,3 +146,22 @@ def test_a_hung_server_times_out_to_the_offline_answer(openai_server, retriever)
     answer = ask(load_case(PARTIAL_CASE), "why only 4 weeks?", retriever, llm=llm)
     assert answer.answered_by == "fallback:timeout"
     assert [c.result for c in answer.llm_calls] == ["timeout"]
+
+
+@pytest.mark.parametrize(
+    ("name", "arguments", "error"),
+    [
+        ("what_if", '{"kind": "colour", "value": 1}', "unknown kind"),
+        ("what_if", '{"kind": "score", "value": 1, "instrument": "XYZ"}', "unknown instrument"),
+        ("what_if", '{"kind": "score", "value": 99, "instrument": "NPRS"}', "outside"),
+        ("review_case", "not json", "bad call"),
+        ("delete_case", "{}", "no tool named"),
+    ],
+)
+def test_a_bad_tool_call_gets_an_error_result(retriever, name, arguments, error) -> None:
+    from agent.chat import case_facts
+    from agent.chat_llm import Toolbox
+
+    box = Toolbox(facts=case_facts(load_case(PARTIAL_CASE), retriever), passages=retriever)
+    assert error in json.loads(box.call(name, arguments))["error"]
+    assert not box.given
