@@ -69,9 +69,11 @@ def test_approved_letter_gives_no_routes(retriever):
 def test_only_the_policys_deciding_findings_are_called_decisive(retriever):
     from agent.drafting import decided_lines
 
-    results = [determine(g.case, retriever) for g in CASES if g.expected.safety]
-    # a safety denial with paperwork findings too: only the safety codes decided
-    result = next(r for r in results if len({f.code for f in r.findings}) > len(r.deciding))
+    gold = next(g for g in CASES if g.expected.safety)
+    # a safety denial with a paperwork finding too: only the safety codes decided
+    result = determine(gold.case.model_copy(update={"goals": []}), retriever)
+    assert "MISSING_GOALS" in {f.code.value for f in result.findings}
+    assert "MISSING_GOALS" not in result.deciding
     lines = decided_lines(result)
     decided = [x for x in lines if x.startswith("decided the outcome:")]
     assert decided
