@@ -523,7 +523,7 @@ def answer_whatif(facts: CaseFacts, question: str, passages: PassageSource, repl
         reply.add(f"Cannot try that: {error}.")
         return
     after = case_facts(result.changed_case, passages)
-    reply.add(f"What if {change.describe()} (tried on a copy; the case itself is unchanged):")
+    reply.add(f"What if {result.change.describe()} (tried on a copy; the case is unchanged):")
     reply.add(f"As submitted: {_outcome_words(result.before)}")
     if result.outcome_changed:
         reply.add(f"With the change: {_outcome_words(after.recommendation)}")

@@ -11,17 +11,19 @@ and its determination are never touched: the copy exists only in this call.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
 from tools.case import Case
 from tools.determination import Recommendation
-from tools.mcid import canonical_instrument
+from tools.mcid import canonical_instrument, instruments
 from tools.review import review_case
 
 Kind = Literal["score", "dosage", "frequency", "weeks", "visits", "age"]
+PAIN = "pain"
+"""A score what-if on "the pain": the case's pain scale (NPRS or VAS), NPRS if it has none."""
 
 
 class WhatIfError(ValueError):
@@ -92,7 +94,8 @@ def read_change(
             if value is None:
                 continue
             if kind == "score":
-                instrument = canonical_instrument(groups["instrument"])
+                word = groups["instrument"]
+                instrument = PAIN if word.lower() == PAIN else canonical_instrument(word)
                 if instrument is None:
                     continue
                 return Change(kind=kind, value=value, instrument=instrument)
@@ -121,6 +124,20 @@ def _changed_plan(plan: dict[str, Any], change: Change) -> None:
         plan["visits_requested"] = _whole(change.value, "visits")
 
 
+def pain_scale(case: Case) -> str:
+    """The pain instrument a case reports (its latest-scored), else NPRS."""
+    table = instruments()
+    scored = [s for s in case.outcomes if table[s.instrument].kind == "pain"]
+    return max(scored, key=lambda s: s.date).instrument if scored else "NPRS"
+
+
+def resolved(case: Case, change: Change) -> Change:
+    """The change with "pain" read as the case's own pain scale."""
+    if change.kind == "score" and change.instrument == PAIN:
+        return replace(change, instrument=pain_scale(case))
+    return change
+
+
 def _changed_scores(data: dict[str, Any], case: Case, change: Change) -> None:
     mine = [i for i, s in enumerate(case.outcomes) if s.instrument == change.instrument]
     if mine:
@@ -138,6 +155,7 @@ def _changed_scores(data: dict[str, Any], case: Case, change: Change) -> None:
 
 def changed_copy(case: Case, change: Change) -> Case:
     """A new, validated Case with the change applied; `case` itself is not modified."""
+    change = resolved(case, change)
     data = case.model_dump(mode="json")  # a deep copy: nothing shared with `case`
     if change.kind == "score":
         _changed_scores(data, case, change)
@@ -156,6 +174,7 @@ def changed_copy(case: Case, change: Change) -> Case:
 
 def what_if(case: Case, change: Change) -> WhatIf:
     """The tools on the case and on the changed copy."""
+    change = resolved(case, change)
     copy = changed_copy(case, change)
     return WhatIf(
         change=change, before=review_case(case), after=review_case(copy), changed_case=copy

@@ -38,6 +38,11 @@ RED_FLAG = ROOT / "examples/cases/denied-red-flag-unexplained-weight-loss.json"
         ("what stage is this?", "stage"),
         ("what did you find?", "findings"),
         ("why was this partially approved?", "outcome"),
+        ("How long has this been going on?", "stage"),
+        ("Did the patient get better?", "progress"),
+        ("What needs to happen for approval?", "change"),
+        ("Is there anything concerning in the history?", "red_flags"),
+        ("summarize the case", "findings"),
         # nothing the rules know: a guideline search, never an unanswered question
         ("tell me about lymphedema", "guideline"),
     ],
@@ -92,6 +97,8 @@ def test_case_text_cannot_pose_as_a_citation(retriever) -> None:
         ("what if 10 visits were requested?", Change(kind="visits", value=10)),
         ("what if 8 visits over 4 weeks?", Change(kind="dosage", value=8, weeks=4)),
         ("what if the member were 70?", Change(kind="age", value=70)),
+        # "pain" is the case's own pain scale, resolved when the change is applied
+        ("what if the pain score were 3?", Change(kind="score", value=3, instrument="pain")),
     ],
 )
 def test_what_if_questions_are_read(question: str, change: Change) -> None:
@@ -118,6 +125,13 @@ def test_what_if_score_replaces_the_latest_score_of_that_instrument() -> None:
     assert [s.score for s in nprs[:-1]] == [
         s.score for s in case.outcomes if s.instrument == "NPRS"
     ][:-1]
+
+
+def test_what_if_pain_is_the_cases_pain_scale() -> None:
+    case = load_case(PLATEAU)
+    result = what_if(case, Change(kind="score", value=2, instrument="pain"))
+    assert result.change.instrument == "NPRS"
+    assert [s.score for s in result.changed_case.outcomes if s.instrument == "NPRS"][-1] == 2
 
 
 def test_what_if_off_the_scale_is_refused_not_clamped() -> None:
