@@ -43,6 +43,8 @@ RED_FLAG = ROOT / "examples/cases/denied-red-flag-unexplained-weight-loss.json"
         ("What needs to happen for approval?", "change"),
         ("Is there anything concerning in the history?", "red_flags"),
         ("summarize the case", "findings"),
+        ("Anything unsafe about treating this member?", "red_flags"),
+        ("What should the therapist send to get more visits?", "change"),
         # nothing the rules know: a guideline search, never an unanswered question
         ("tell me about lymphedema", "guideline"),
     ],
