@@ -38,6 +38,7 @@ mark.mr-evidence { background: #ffe066; padding: 0 2px; }
 .mr-finding { border-bottom: 1px solid #ddd; padding: 4px 0; }
 .mr-passage { font-size: 0.9em; color: #333; border-left: 3px solid #1f5fa8; padding-left: 8px; }
 .mr-charts { display: flex; flex-wrap: wrap; gap: 12px; }
+.mr-letter { white-space: pre-wrap; font-family: serif; line-height: 1.4; }
 """
 
 

@@ -308,7 +308,8 @@ def my_cases(request: gr.Request) -> list[list[str]]:
     store = services.store()
     rows = store.queue(status="all", now=services.clock(), practitioner_id=user.practitioner_id)
     cases = {r.case_id: store.case(r.case_id, r.revision) for r in rows}
-    return views.my_case_rows(rows, cases, services.clock())
+    decided = {r.case_id: store.determination(r.case_id, r.revision) for r in rows}
+    return views.my_case_rows(rows, cases, decided, services.clock())
 
 
 def my_case(case_id: str, request: gr.Request) -> tuple[str, str]:

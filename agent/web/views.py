@@ -21,6 +21,7 @@ from tools.mcid import Instrument, instruments
 
 QUEUE_HEADERS = [
     "Case",
+    "Flags",
     "Age",
     "Region",
     "Request",
@@ -29,7 +30,6 @@ QUEUE_HEADERS = [
     "Received",
     "Due",
     "Time left",
-    "Flags",
 ]
 MY_CASES_HEADERS = ["Case", "Revision", "Status", "Received", "Due", "Time left", "Outcome"]
 AUDIT_HEADERS = ["At", "User", "Role", "Action", "Case", "Revision", "Detail"]
@@ -69,15 +69,15 @@ def flags(entry: QueueEntry) -> list[str]:
     codes = {f.code for f in entry.determination.findings} if entry.determination else set()
     out = []
     if entry.row.overdue:
-        out.append("⌛ OVERDUE")
+        out.append("OVERDUE")
     if Code.ABSOLUTE_CONTRAINDICATION in codes:
-        out.append("⛔ ABSOLUTE CONTRAINDICATION")
+        out.append("ABSOLUTE CONTRAINDICATION")
     if Code.RED_FLAG in codes:
-        out.append("🚩 RED FLAG")
+        out.append("RED FLAG")
     if entry.row.attention:
-        out.append(f"⚠ ATTENTION {entry.row.attention}")
+        out.append(f"ATTENTION {entry.row.attention}")
     if entry.case.urgency == "expedited":
-        out.append("⏱ EXPEDITED")
+        out.append("EXPEDITED")
     return out
 
 
@@ -88,6 +88,7 @@ def queue_rows(entries: list[QueueEntry], now: dt.datetime) -> list[list[str]]:
         rows.append(
             [
                 e.row.case_id,
+                " · ".join(flags(e)),
                 str(case.member.age),
                 ", ".join(case.condition.regions) or "—",
                 f"{case.plan.visits_requested} visits / {case.plan.weeks_requested} weeks",
@@ -96,7 +97,6 @@ def queue_rows(entries: list[QueueEntry], now: dt.datetime) -> list[list[str]]:
                 str(case.received_date),
                 e.row.due.replace("T", " "),
                 time_left(due_of(e.row.due), now) if e.row.status in ("pending", "draft") else "—",
-                " · ".join(flags(e)),
             ]
         )
     return rows
@@ -108,10 +108,18 @@ def matches(row: list[str], text: str) -> bool:
     return all(word in haystack for word in text.lower().split())
 
 
-def my_case_rows(rows: list[QueueRow], cases: dict[str, Case], now: dt.datetime) -> list[list[str]]:
+def my_case_rows(
+    rows: list[QueueRow],
+    cases: dict[str, Case],
+    decided: dict[str, Determination | None],
+    now: dt.datetime,
+) -> list[list[str]]:
+    """A practitioner's cases: the outcome only once final, and then the CQE's."""
     out = []
     for r in rows:
-        final = r.status in ("final", "returned")
+        d = decided.get(r.case_id)
+        final = d is not None and d.status == "final"
+        outcome = (d.decision.outcome if d.decision else d.outcome) if final and d else None
         out.append(
             [
                 r.case_id,
@@ -119,17 +127,18 @@ def my_case_rows(rows: list[QueueRow], cases: dict[str, Case], now: dt.datetime)
                 r.status,
                 str(cases[r.case_id].received_date),
                 r.due.replace("T", " "),
-                "—" if final else time_left(due_of(r.due), now),
-                words(r.outcome) if r.status == "final" else "—",
+                "—" if r.status in ("final", "returned") else time_left(due_of(r.due), now),
+                words(outcome),
             ]
         )
     return out
 
 
 def audit_rows(events: list[AuditEvent]) -> list[list[str]]:
+    """Newest first: what just happened is what a reader looks for."""
     return [
         [e.at, e.user, e.role, e.action, e.case_id or "", str(e.revision or ""), e.detail]
-        for e in events
+        for e in reversed(events)
     ]
 
 
@@ -383,4 +392,4 @@ def chart_html(case: Case) -> str:
 
 def letter_html(d: Determination) -> str:
     """The determination letter on screen (the rationale as written, escaped)."""
-    return f'<div id="mr-letter" class="mr-letter"><pre>{_e(d.rationale)}</pre></div>'
+    return f'<div id="mr-letter" class="mr-letter">{_e(d.rationale)}</div>'
