@@ -179,3 +179,11 @@ def open_reviews(
         passages=passages, drafter=make_drafter(config), store=record, clock=clock
     )
     return Reviews(record, graph, context, pause_at if pause else None)
+
+
+def resume_on_start(config: Settings, passages: Retriever, clock: Clock = utc_now) -> Reviews:
+    """What `submit` and `serve` do first: open the lifecycle and draft every revision a
+    killed process left without its draft."""
+    reviews = open_reviews(config, passages, clock)
+    reviews.resume_unfinished()
+    return reviews

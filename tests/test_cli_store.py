@@ -137,7 +137,7 @@ def test_queue_show_and_audit(users, tmp_path, capsys):
     shown = json.loads(out)
     assert (code, shown["status"], shown["revision"]) == (0, "draft", 1)
     code, out, _ = main(capsys, "show", "Q-1", "--as", "ann", "--format", "text")
-    assert "=== Q-1: APPROVED" in out and "Determination" in out
+    assert out.startswith("=== Q-1: APPROVED") and shown["rationale"].strip() in out
     code, out, _ = main(capsys, "show", "Q-1", "--as", "pat")
     assert json.loads(out) == {"case_id": "Q-1", "revision": 1, "status": "under review"}
 

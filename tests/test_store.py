@@ -41,8 +41,8 @@ def count(store: Store, table: str) -> int:
 
 
 def test_file_is_private_in_wal_mode_at_latest_schema(store, tmp_path):
-    path = tmp_path / "reviews.sqlite3"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for name in ("reviews.sqlite3", "reviews.sqlite3-wal", "reviews.sqlite3-shm"):
+        assert stat.S_IMODE((tmp_path / name).stat().st_mode) == 0o600, name
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] > 0
     rows = store.db.execute("SELECT version, description FROM schema_version").fetchall()
