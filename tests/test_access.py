@@ -169,3 +169,58 @@ def test_the_app_can_pass_its_own_lock_settings(users, clock):
     for _ in range(2):
         users.verify_password("ann", "wrong", max_failed=2, lock_minutes=1)
     assert users.get("ann").locked_until == clock() + dt.timedelta(minutes=1)
+
+
+# The same table enforced by the record itself, whoever calls it (a real SQLite file):
+# user × action × the rule that refuses it (None: allowed).
+@pytest.mark.parametrize(
+    "user,action,refused_by",
+    [
+        ("ann", "submit-own-id", None),  # a CQE submits on a practitioner's behalf
+        ("pat", "submit-own-id", None),
+        ("quinn", "submit-own-id", "own-cases-only"),  # the case is P-1's, quinn is P-2
+        ("old", "submit-own-id", "user-disabled"),
+        ("nobody", "submit-own-id", "unknown-user"),
+        ("ann", "settle", None),
+        ("pat", "settle", "cqe-only"),
+        ("ann", "decide", None),
+        ("bea", "decide", None),
+        ("pat", "decide", "cqe-only"),
+        ("old", "decide", "user-disabled"),
+        ("ann", "later-decision", None),
+        ("pat", "later-decision", "cqe-only"),
+    ],
+)
+def test_the_record_enforces_the_role_table(tmp_path, user, action, refused_by):
+    from agent.store import DecisionRequest, Refused
+    from tests.store_support import (
+        case_bytes,
+        new_store,
+        parsed,
+        red_flag_item,
+        submitted_with_draft,
+    )
+
+    with new_store(tmp_path) as store:
+
+        def act() -> None:
+            if action == "submit-own-id":
+                raw = case_bytes()  # practitioner P-1's case
+                store.submit(raw, parsed(raw), user)
+            elif action == "settle":
+                case_id, _ = submitted_with_draft(store, [red_flag_item()])
+                store.settle(case_id, "att-dvt", user, "dismissed", "reason")
+            elif action == "decide":
+                case_id, revision = submitted_with_draft(store)
+                store.decide(case_id, revision, DecisionRequest(by=user, action="approve"))
+            else:
+                case_id, revision = submitted_with_draft(store)
+                store.decide(case_id, revision, DecisionRequest(by="ann", action="approve"))
+                store.reopen(case_id, revision, user)
+
+        if refused_by is None:
+            act()
+        else:
+            with pytest.raises(Refused) as refused:
+                act()
+            assert refused.value.rule == refused_by
