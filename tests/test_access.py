@@ -17,8 +17,16 @@ from agent.access import (
     can_view,
     may,
 )
-from agent.store import Store
-from tests.store_support import FAST_HASHER, Clock
+from agent.store import DecisionRequest, Refused, Store
+from tests.store_support import (
+    FAST_HASHER,
+    Clock,
+    case_bytes,
+    new_store,
+    parsed,
+    red_flag_item,
+    submitted_with_draft,
+)
 
 CQE = User(name="ann", role="cqe")
 PRACTITIONER = User(name="pat", role="practitioner", practitioner_id="P-1")
@@ -192,15 +200,6 @@ def test_the_app_can_pass_its_own_lock_settings(users, clock):
     ],
 )
 def test_the_record_enforces_the_role_table(tmp_path, user, action, refused_by):
-    from agent.store import DecisionRequest, Refused
-    from tests.store_support import (
-        case_bytes,
-        new_store,
-        parsed,
-        red_flag_item,
-        submitted_with_draft,
-    )
-
     with new_store(tmp_path) as store:
 
         def act() -> None:
