@@ -12,7 +12,6 @@ drafter, store and clock are the run's `ReviewContext`.
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -124,17 +123,14 @@ _STATELESS: CompiledStateGraph | None = None
 
 
 def review_determination(case: Case, context: ReviewContext) -> Determination:
-    """The draft determination of one case, statelessly (`review`, `eval`): the graph
-    run to the CQE interrupt on an in-memory checkpointer, its thread then dropped."""
+    """The draft determination of one case, statelessly (`review`, `eval`): the same
+    graph run to the CQE interrupt. Nothing will resume it, so it keeps no checkpoints
+    (a checkpoint per step would cost more than the review itself)."""
     global _STATELESS
     if _STATELESS is None:  # compiled once per process: wiring is the same every time
-        _STATELESS = build_graph(memory_checkpointer())
-    thread = f"review-{uuid.uuid4().hex}"
-    try:
-        _STATELESS.invoke({"case": case, "revision": 1}, _config(thread), context=context)
-        return _drafted(_STATELESS, thread)
-    finally:
-        _STATELESS.checkpointer.delete_thread(thread)  # type: ignore[union-attr]
+        _STATELESS = build_graph(None)
+    values = _STATELESS.invoke({"case": case, "revision": 1}, context=context)
+    return values["determination"]
 
 
 def draft_thread(

@@ -162,8 +162,10 @@ def record_draft(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
 
 
 def await_cqe(state: ReviewState) -> Update:
-    """Stop until a CQE decides; the resume value is their DecisionRequest (as JSON)."""
-    request = interrupt(state["determination"].model_dump(mode="json"))
+    """Stop until a CQE decides; the resume value is their DecisionRequest (as JSON).
+    The interrupt names the revision; the draft itself is in the state and the store."""
+    d = state["determination"]
+    request = interrupt({"case_id": d.case_id, "revision": d.revision, "awaiting": "cqe"})
     return {"decision_request": request}
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection
+from functools import lru_cache
 
 from agent.drafting import wordings
 from tools.determination import Citation, Determination, Dosage
@@ -52,14 +53,15 @@ def _number(word: str) -> int:
     return int(word) if word.isdigit() else _NUMBER_WORDS[word.lower()]
 
 
-def stated_figures(text: str) -> tuple[set[int], set[int]]:
-    """The visit and week figures a text states (outside quoted case text)."""
+@lru_cache(maxsize=4096)  # guideline passages and finding texts recur across reviews
+def stated_figures(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """The visit and week figures a text states."""
     visits = {_number(m.group(1)) for m in _VISITS.finditer(text)}
     weeks = {_number(m.group(1)) for m in _WEEKS.finditer(text)}
     for m in _OF.finditer(text):
         target = visits if m.group(3).lower().startswith("visit") else weeks
         target.update({_number(m.group(1)), _number(m.group(2))})
-    return visits, weeks
+    return frozenset(visits), frozenset(weeks)
 
 
 def _tools_figures(

@@ -4,7 +4,9 @@
 - search: hybrid query latency p50/p95 over 200 queries after warm-up (target p50 < 30 ms);
 - review: cases per second and p50/p95 latency over 1,000 generated cases (target p50 <
   50 ms), the cases generated from the gold set with shifted scores and dates;
-- submit and queue: the record's rows (evals/bench_store.py).
+- graph and LLM path overheads: the review graph's rows (evals/bench_graph.py);
+- submit and queue: the record's rows (evals/bench_store.py);
+- the app: sign-in to case view in a browser, 20 concurrent sessions (evals/bench_web.py).
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ from agent.pipeline import determine
 from corpus.ingest import build_index
 from corpus.retrieval import Retriever
 from corpus.sources import default_sources_dir
+from evals.bench_graph import report as graph_report
 from evals.bench_store import report as store_report
+from evals.bench_web import report as web_report
 from evals.gold import load_gold_cases, load_retrieval_gold
 from tools.case import Case
 
@@ -94,7 +98,9 @@ def main() -> None:
             f"{percentile(review, 50):.1f} ms, p95 {percentile(review, 95):.1f} ms "
             "(target p50 < 50 ms)"
         )
+        graph_report(retriever, generated_cases(1000), percentile)
         store_report(retriever, generated_cases(1000), percentile)
+        web_report(home, percentile)
 
 
 if __name__ == "__main__":
