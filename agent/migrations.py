@@ -32,6 +32,27 @@ def _append_only(table: str) -> tuple[str, ...]:
     )
 
 
+CASE_STATE_SELECT = """
+    SELECT c.case_id, c.practitioner_id, r.revision,
+           COALESCE(d.status, 'pending'), d.outcome, COALESCE(d.safety, 0),
+           CASE WHEN COALESCE(d.status, 'pending') IN ('pending', 'draft') THEN
+               (SELECT COUNT(*) FROM attention_items a
+                 WHERE a.case_id = r.case_id AND a.revision = r.revision
+                   AND NOT EXISTS (SELECT 1 FROM settlements s
+                                    WHERE s.case_id = a.case_id AND s.item_id = a.item_id))
+           ELSE 0 END,
+           r.due
+    FROM cases c
+    JOIN revisions r ON r.case_id = c.case_id
+     AND r.revision = (SELECT MAX(revision) FROM revisions WHERE case_id = c.case_id)
+    LEFT JOIN determinations d ON d.id = (
+        SELECT MAX(id) FROM determinations
+         WHERE case_id = r.case_id AND revision = r.revision)
+"""
+"""A case's queue state, derived from the history tables (the one definition: the
+migration back-fills with it and the store refreshes one case with it after each write)."""
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
         1,
@@ -131,6 +152,25 @@ MIGRATIONS: tuple[Migration, ...] = (
                 created_at TEXT NOT NULL,
                 CHECK ((role = 'practitioner') = (practitioner_id IS NOT NULL))
             )""",
+        ),
+    ),
+    Migration(
+        3,
+        "case_state: each case's latest revision, status and flags, kept for the queue",
+        (
+            """CREATE TABLE case_state (
+                case_id TEXT PRIMARY KEY REFERENCES cases(case_id),
+                practitioner_id TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                status TEXT NOT NULL
+                    CHECK (status IN ('pending', 'draft', 'returned', 'final')),
+                outcome TEXT,
+                safety INTEGER NOT NULL,
+                attention INTEGER NOT NULL,
+                due TEXT NOT NULL
+            )""",
+            "CREATE INDEX case_state_by_status ON case_state(status, due)",
+            f"INSERT INTO case_state {CASE_STATE_SELECT}",
         ),
     ),
 )

@@ -11,6 +11,7 @@ import pytest
 from agent.migrations import MIGRATIONS
 from agent.store import NotFound, Refused, SchemaTooNew, Store
 from tests.store_support import (
+    T0,
     Clock,
     case_bytes,
     draft_of,
@@ -65,12 +66,18 @@ def test_when_file_is_at_an_older_version_then_only_the_later_migrations_run(tmp
         db.execute(statement)
     db.execute("INSERT INTO schema_version VALUES (1, 'first', '2026-01-01T00:00:00+00:00')")
     db.execute("INSERT INTO cases VALUES ('OLD-1', 'P-1', '2026-01-01T00:00:00+00:00')")
+    db.execute(
+        "INSERT INTO revisions VALUES ('OLD-1', 1, 'submitted', 'abc', x'7b7d', '[]', 'pat', "
+        "'2026-01-01T00:00:00+00:00', '2026-01-08T00:00')"
+    )
     db.commit()
     db.close()
     with Store(path) as store:
         assert store.schema_version() == MIGRATIONS[-1].version
         assert store.db.execute("SELECT case_id FROM cases").fetchone()[0] == "OLD-1"
         assert count(store, "users") == 0  # migration 2 created it
+        queued = store.queue("all", now=T0)  # migration 3 back-filled the queue state
+        assert [(q.case_id, q.status, q.overdue) for q in queued] == [("OLD-1", "pending", True)]
         first = store.db.execute("SELECT description FROM schema_version WHERE version = 1")
         assert first.fetchone()[0] == "first"  # not re-applied
 

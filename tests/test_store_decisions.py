@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from agent.store import DecisionRequest, Refused, Stale, Store
-from tests.store_support import Clock, new_store, red_flag_item, submitted_with_draft
+from tests.store_support import Clock, draft_of, new_store, red_flag_item, submitted_with_draft
 from tools.findings import Code
 
 
@@ -221,3 +221,25 @@ def test_items_of_a_decided_revision_cannot_be_settled(store):
     store.decide(case_id, revision, request("return", reason="more info"), "l")
     with pytest.raises(Refused, match="decided"):
         store.settle(case_id, "att-dvt", "ann", "dismissed", "no")
+
+
+def test_queue_state_follows_every_write(store, clock):
+    from agent.migrations import CASE_STATE_SELECT
+
+    def state() -> tuple:
+        row = store.queue("all", now=clock())[0]
+        return (row.revision, row.status, row.attention)
+
+    case_id, _ = submitted_with_draft(store, [red_flag_item("a1"), red_flag_item("a2")])
+    assert state() == (1, "draft", 2)
+    store.settle(case_id, "a1", "ann", "dismissed", "no")
+    assert state() == (1, "draft", 1)
+    store.settle(case_id, "a2", "ann", "confirmed", "yes")
+    assert state() == (2, "pending", 0)
+    store.save_draft(draft_of(store.case(case_id, 2), 2))
+    assert state() == (2, "draft", 0)
+    store.decide(case_id, 2, request("return", reason="duplex please"), "l")
+    assert state() == (2, "returned", 0)
+    kept = store.db.execute("SELECT * FROM case_state ORDER BY case_id").fetchall()
+    fresh = store.db.execute(f"{CASE_STATE_SELECT} ORDER BY c.case_id").fetchall()
+    assert [tuple(r) for r in kept] == [tuple(r) for r in fresh]
