@@ -6,9 +6,10 @@ them): the case's review, the outcome scores against their MCIDs, what-ifs on a 
 copy, and guideline search. Everything sent is masked first (agent.masking: case id,
 member id, practitioner id and name, titled names), in the question and in every tool
 result. The answer is accepted only if every `[passage-id]` it cites is one a tool gave
-it, every number it states is one a tool result (or the question) holds, and every
-outcome it names is one a tool gave; otherwise, and on any timeout, connection or HTTP
-error or malformed reply, the offline answer is returned, marked `fallback:<why>`.
+it, every number it states is one a tool result (or the question) holds, every outcome
+it names is one a tool gave, and it cites at least one passage when it was given any;
+otherwise, and on any timeout, connection or HTTP error or malformed reply, the offline
+answer is returned, marked `fallback:<why>`.
 Every call's host, model and result is recorded on the answer.
 """
 
@@ -264,6 +265,8 @@ def answer_problems(text: str, box: Toolbox, question: str) -> list[str]:
     for outcome, pattern in chat_rules().outcome_words.items():
         if outcome not in box.outcomes and re.search(pattern, text, re.IGNORECASE):
             problems.append(f"wrong-outcome: {outcome} is not an outcome a tool gave")
+    if box.given and not markers(text):
+        problems.append("missing-citation: the answer cites none of the passages it was given")
     return problems
 
 

@@ -81,6 +81,8 @@ REVIEW = Reply.tool_calls(("review_case", {}))
     [
         # cites a passage no tool gave it
         ((REVIEW, Reply.content("Partially approved, see [cpg167:p99:c9].")), "unknown-citation"),
+        # cites nothing although the review gave it passages
+        ((REVIEW, Reply.content("It is partially approved: 8 of 12 visits.")), "missing-citation"),
         # states a figure no tool gave
         ((REVIEW, Reply.content("It is partially approved for 10 visits.")), "wrong-figure"),
         # names an outcome no tool gave
@@ -111,9 +113,10 @@ def test_what_if_tool_runs_on_a_copy(openai_server, retriever) -> None:
     def answer(request: dict[str, Any]) -> Reply:
         result = tool_results(request)[0]
         after = result["after"]
+        cited = f" [{result['passages'][0]['id']}]" if result["passages"] else ""
         return Reply.content(
             f"With 4 weeks the request would be approved as requested: "
-            f"{after['approved']['visits']} visits over {after['approved']['weeks']} weeks."
+            f"{after['approved']['visits']} visits over {after['approved']['weeks']} weeks.{cited}"
         )
 
     openai_server.script(Reply.tool_calls(("what_if", {"kind": "weeks", "value": 4})), answer)
