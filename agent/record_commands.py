@@ -48,8 +48,9 @@ def refusal(store: Store | None, user: str | None, error: StoreError) -> int:
     _err(error.line())
     if store is not None:
         row = store.user_row(user) if user else None
-        store.log(user or "-", row["role"] if row else "unknown", "refused", error.case_id,
-                  None, detail=f"{error.rule}: {error.detail}")  # fmt: skip
+        role = row["role"] if row else "unknown"
+        detail = f"{error.rule}: {error.detail}"
+        store.log(user or "-", role, "refused", error.case_id, None, detail=detail)
     return EXIT_STALE if isinstance(error, Stale) else EXIT_REFUSED
 
 
@@ -171,13 +172,12 @@ def cmd_show(args: argparse.Namespace, config: Settings) -> int:
         return refusal(store, user, error)
     store.log(user, viewer.role, "view", info.case_id, info.revision)
     if not may(viewer, "show_draft"):
-        view = practitioner_view(store, info.case_id, info.revision)
-        _print_json(view) if args.format == "json" else print(_flat_text(view))
+        _print_view(practitioner_view(store, info.case_id, info.revision), args.format)
         return EXIT_OK
     determination = store.determination(info.case_id, info.revision)
     if determination is None:
-        view = {"case_id": info.case_id, "revision": info.revision, "status": "pending"}
-        _print_json(view) if args.format == "json" else print(_flat_text(view))
+        pending = {"case_id": info.case_id, "revision": info.revision, "status": "pending"}
+        _print_view(pending, args.format)
         return EXIT_OK
     if args.format == "json":
         _print_json(determination.model_dump(mode="json"))
@@ -185,6 +185,13 @@ def cmd_show(args: argparse.Namespace, config: Settings) -> int:
         settled = {s.id for s in store.settlements(info.case_id)}
         print(show_text(determination, settled), end="")
     return EXIT_OK
+
+
+def _print_view(view: dict[str, Any], form: str) -> None:
+    if form == "json":
+        _print_json(view)
+    else:
+        print(_flat_text(view))
 
 
 def _flat_text(view: dict[str, Any]) -> str:

@@ -435,6 +435,22 @@ class Store:
             ),
         )
 
+    def _next_revision(
+        self,
+        db: sqlite3.Connection,
+        latest: sqlite3.Row,
+        origin: str,
+        confirmed: str,
+        user: str,
+        at: dt.datetime,
+    ) -> None:
+        """A revision after `latest` resting on the same case bytes (a confirmed item, a
+        later decision)."""
+        raw = bytes(latest["raw"])
+        case = Case.model_validate_json(raw)
+        revision = latest["revision"] + 1
+        self._insert_revision(db, case.case_id, revision, origin, raw, confirmed, user, at, case)
+
     # --- drafts -------------------------------------------------------------------
 
     def save_draft(self, determination: Determination, at: dt.datetime | None = None) -> bool:
@@ -701,10 +717,7 @@ class Store:
                 confirmed.append(finding_from_item(item, reason))
                 new_revision = revision + 1
                 payload = json.dumps([f.model_dump(mode="json") for f in confirmed])
-                self._insert_revision(
-                    db, case_id, new_revision, "confirmed", bytes(latest["raw"]), payload,
-                    user, when, case,
-                )  # fmt: skip
+                self._next_revision(db, latest, "confirmed", payload, user, when)
             self._refresh_state(db, case_id)
             self.log_in(
                 db,
@@ -739,16 +752,10 @@ class Store:
             if body is None or body["status"] == "draft":
                 raise Refused(case_id, "not-decided", f"revision {revision} is still a draft")
             when = at or self.now()
-            case = Case.model_validate_json(bytes(latest["raw"]))
-            self._insert_revision(
-                db, case_id, revision + 1, "redecided", bytes(latest["raw"]),
-                latest["confirmed"], user, when, case,
-            )  # fmt: skip
+            self._next_revision(db, latest, "redecided", latest["confirmed"], user, when)
             self._refresh_state(db, case_id)
-            self.log_in(
-                db, user, actor.role, "reopen", case_id, revision + 1, when,
-                f"a later decision on revision {revision} ({body['status']})",
-            )  # fmt: skip
+            detail = f"a later decision on revision {revision} ({body['status']})"
+            self.log_in(db, user, actor.role, "reopen", case_id, revision + 1, when, detail)
         return revision + 1
 
     def check_decision(self, case_id: str, revision: int, request: DecisionRequest) -> None:
