@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -52,7 +51,7 @@ TABLE = [
     ("/open_case", CQE, ("NO-SUCH-CASE",), not_found("NO-SUCH-CASE")),
     # even their own case: the CQE's view shows the draft's outcome
     ("/open_case", PRACTITIONER, (RETURNED_CASE,), ROLE),
-    ("/settle", CQE, ("TM-2026-0398", "no-item", "dismissed", "x"), refused("unknown-item")),
+    ("/settle", CQE, ("TM-2026-0421", "no-item", "dismissed", "x"), refused("unknown-item")),
     ("/settle", PRACTITIONER, (ATTENTION_CASE, "att-dvt", "dismissed", "x"), ROLE),
     (
         "/decide",
@@ -87,9 +86,7 @@ TABLE = [
 
 
 @pytest.fixture(scope="module")
-def app(
-    corpus_home: Path, retriever: Retriever, tmp_path_factory: pytest.TempPathFactory
-) -> RunningApp:
+def app(retriever: Retriever, tmp_path_factory: pytest.TempPathFactory) -> RunningApp:
     return shared_app(tmp_path_factory.mktemp("app-home"), retriever)
 
 

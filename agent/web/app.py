@@ -141,18 +141,17 @@ def build_demo() -> gr.Blocks:
         case_outputs = [
             case_id, revision, facts, findings, case_text, charts, attention, item, draft, history,
         ]  # fmt: skip
-        demo.load(handlers.whoami, None, [who, queue_tab, audit_tab, mine_tab], api_name="whoami")
+        demo.load(
+            handlers.whoami,
+            None,
+            [who, queue_tab, audit_tab, mine_tab, table, mine],
+            api_name="whoami",
+        )
         queue_in = [status, text]
         refresh.click(handlers.queue, queue_in, table, api_name="queue")
         status.change(handlers.queue, queue_in, table, api_visibility="private")
         text.submit(handlers.queue, queue_in, table, api_visibility="private")
-        table.select(_selected_case, None, case_id, api_visibility="private").then(
-            handlers.open_case,
-            case_id,
-            case_outputs,
-            api_name="open_selected_case",
-            api_visibility="private",
-        )
+        table.select(handlers.open_selected, None, case_outputs, api_visibility="private")
         open_button.click(handlers.open_case, case_id, case_outputs, api_name="open_case")
         settle_button.click(
             handlers.settle,
@@ -315,3 +314,29 @@ def serve(services: Services, host: str, port: int, announce: Callable[[str], No
         f"massage-review app: http://{host}:{port}/  (sign in with a user of this data folder)"
     )
     uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+def serve_in_thread(services: Services, host: str = "127.0.0.1", port: int = 0) -> Any:
+    """The app on a background thread (tests and benchmarks): the started uvicorn
+    server, its address in `.url`; a free port when `port` is 0."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    if port == 0:
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(services), host=host, port=port, log_level="warning")
+    )
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the app server did not start within 30 s")
+        time.sleep(0.02)
+    server.url = f"http://{host}:{port}"  # type: ignore[attr-defined]
+    return server

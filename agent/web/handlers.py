@@ -76,15 +76,19 @@ def _store_error(error: StoreError) -> gr.Error:
 # --- who is signed in ------------------------------------------------------------------
 
 
-def whoami(request: gr.Request) -> tuple[str, Any, Any, Any]:
-    """The header line; shows the CQE's or the practitioner's part of the page (the
-    handlers, not this, are what protect each part)."""
-    _, user = signed_in(request)
+def whoami(request: gr.Request) -> tuple[str, Any, Any, Any, Any, Any]:
+    """The page as it opens: the header line, the CQE's or the practitioner's tabs (the
+    handlers, not this, are what protect each part), and the open queue or the
+    practitioner's own cases, so the first screen needs no second request."""
+    services, user = signed_in(request)
     who = f"Signed in as **{user.name}** ({user.role}"
     who += f", {user.practitioner_id})" if user.practitioner_id else ")"
     who += " · [Sign out](/logout)"
     is_cqe = user.role == "cqe"
-    return who, gr.update(visible=is_cqe), gr.update(visible=is_cqe), gr.update(visible=not is_cqe)
+    rows = _queue_rows(services, "open", "") if is_cqe else []
+    mine = [] if is_cqe else _my_case_rows(services, user)
+    show_cqe, show_mine = gr.update(visible=is_cqe), gr.update(visible=not is_cqe)
+    return who, show_cqe, show_cqe, show_mine, rows, mine
 
 
 # --- the CQE's queue and case view -------------------------------------------------------
@@ -93,6 +97,10 @@ def whoami(request: gr.Request) -> tuple[str, Any, Any, Any]:
 def queue(status: str, text: str, request: gr.Request) -> list[list[str]]:
     """The work queue, most urgent first, filtered by status and by words."""
     services, _ = signed_in(request, "cqe")
+    return _queue_rows(services, status, text)
+
+
+def _queue_rows(services: Services, status: str, text: str) -> list[list[str]]:
     store = services.store()
     now = services.clock()
     entries = [
@@ -145,6 +153,13 @@ def open_case(case_id: str, request: gr.Request) -> CaseView:
     the draft and the version history (a view is an audit event)."""
     services, user = signed_in(request, "cqe")
     return _case_view(services, user, case_id)
+
+
+def open_selected(event: gr.SelectData, request: gr.Request) -> CaseView:
+    """The same, for the queue row a CQE clicked (its first column is the case id)."""
+    services, user = signed_in(request, "cqe")
+    row = event.row_value or [""]
+    return _case_view(services, user, str(row[0]))
 
 
 def settle(
@@ -305,6 +320,10 @@ def audit_csv(case_id: str, user_name: str, request: gr.Request) -> str:
 def my_cases(request: gr.Request) -> list[list[str]]:
     """The signed-in practitioner's own cases, every status."""
     services, user = signed_in(request, "practitioner")
+    return _my_case_rows(services, user)
+
+
+def _my_case_rows(services: Services, user: User) -> list[list[str]]:
     store = services.store()
     rows = store.queue(status="all", now=services.clock(), practitioner_id=user.practitioner_id)
     cases = {r.case_id: store.case(r.case_id, r.revision) for r in rows}

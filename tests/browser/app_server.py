@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import socket
 import threading
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +25,7 @@ import uvicorn
 from agent.access import Users
 from agent.config import Settings
 from agent.store import DecisionRequest
-from agent.web.app import create_app
+from agent.web.app import serve_in_thread
 from agent.web.demo import load_demo
 from agent.web.services import Services
 from corpus.retrieval import Retriever
@@ -69,12 +67,6 @@ class RunningApp:
         return dict(reply.cookies)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _seed(services: Services) -> None:
     reviews = services.reviews()
     users = Users(reviews.store, FAST_HASHER)
@@ -107,16 +99,6 @@ def shared_app(home: Path, retriever: Retriever) -> RunningApp:
             clock = Clock(START)
             services = Services(Settings(home=home), retriever, clock)
             _seed(services)
-            port = _free_port()
-            config = uvicorn.Config(
-                create_app(services), host="127.0.0.1", port=port, log_level="warning"
-            )
-            server = uvicorn.Server(config)
-            threading.Thread(target=server.run, daemon=True).start()
-            deadline = time.monotonic() + 30
-            while not server.started:
-                if time.monotonic() > deadline:
-                    raise RuntimeError("the app server did not start within 30 s")
-                time.sleep(0.02)
-            _RUNNING = RunningApp(f"http://127.0.0.1:{port}", services, clock, server)
+            server = serve_in_thread(services)
+            _RUNNING = RunningApp(server.url, services, clock, server)
         return _RUNNING
