@@ -124,6 +124,8 @@ class Reviews:
         """Store the revision (committed first), then draft it."""
         stored = self.store.submit(raw, case, user)
         if not stored.created:
+            if self.store.determination(stored.case_id, stored.revision) is None:
+                self.draft(stored.case_id, stored.revision)  # a run cut short: finish it
             return SubmitResult(stored.case_id, stored.revision, "unchanged")
         self._pause_after("revision")
         determination = self.draft(stored.case_id, stored.revision)

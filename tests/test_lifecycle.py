@@ -146,3 +146,10 @@ def test_cqe_edit_is_verified_and_marked(reviews):
     edited = draft.rationale + "\nThe member may call us with questions."
     final = reviews.decide("T-1", approve(edited_rationale=edited))
     assert final.rationale == edited and final.edited_by == "cqe:ann"
+
+
+def test_identical_resubmission_finishes_a_draft_a_crash_left_missing(reviews):
+    raw = case_bytes()
+    reviews.store.submit(raw, parsed(raw), "pat")  # stored, never drafted
+    assert reviews.submit(raw, parsed(raw), "pat").status == "unchanged"
+    assert reviews.store.determination("T-1").status == "draft"
