@@ -15,6 +15,7 @@ is repeated. A reply may also be a function of the request (for tool-calling exc
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,3 +170,12 @@ class ScriptedOpenAI:
             self._server.server_close()
         if self._thread is not None:
             self._thread.join(timeout=5)
+
+
+def cite_what_decided(request: dict[str, Any]) -> Reply:
+    """A scripted drafter that behaves: it cites exactly the markers the user message
+    lists under the deciding findings, and states no outcome or figure."""
+    user = request["messages"][-1]["content"]
+    deciding = user.split("Findings that decided")[1].split("Other findings")[0]
+    cited = " ".join(dict.fromkeys(re.findall(r"\[[a-z0-9_-]+:p\d+:c\d+\]", deciding)))
+    return Reply.draft(f"The guideline's criteria for this request are these {cited}.")

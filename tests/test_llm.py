@@ -224,3 +224,27 @@ def test_review_with_a_host_not_allowed_exits_2_naming_the_host(corpus_home):
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "llm.example.org" in lines[0]
+
+
+def test_eval_determinations_with_llm_drafts_through_the_server(
+    retriever, openai_server, tmp_path, capsys
+):
+    import shutil
+
+    from evals.cli import eval_drafter, run_determinations
+    from evals.gold import GOLD_DIR
+    from tests.openai_server import cite_what_decided
+
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    for path in sorted((GOLD_DIR / "determinations").glob("*.json"))[:6]:
+        shutil.copy(path, gold)
+    openai_server.script(cite_what_decided)
+    settings = llm_settings(openai_server).model_copy(update={"llm": "offline"})
+    assert eval_drafter(settings, use_llm=False).name == "offline"
+    drafter = eval_drafter(settings, use_llm=True)  # --llm: the OpenAI drafter
+    code = run_determinations(gold, None, retriever, settings.sources, lambda _: None, drafter)
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "drafted by: llm:test-model 6" in out
+    assert len(openai_server.requests) == 6
