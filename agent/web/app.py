@@ -140,6 +140,7 @@ def build_demo() -> gr.Blocks:
 
         case_outputs = [
             case_id, revision, facts, findings, case_text, charts, attention, item, draft, history,
+            outcome, visits, weeks, refer,
         ]  # fmt: skip
         demo.load(
             handlers.whoami,

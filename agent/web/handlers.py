@@ -145,6 +145,10 @@ def _case_view(services: Services, user: User, case_id: str) -> CaseView:
         gr.update(choices=unsettled, value=unsettled[0] if unsettled else None),
         d.rationale,
         views.history_rows(history),
+        d.outcome,  # the modify form starts from the recommendation
+        d.approved.visits,
+        d.approved.weeks,
+        d.refer,
     )
 
 
