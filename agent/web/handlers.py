@@ -85,7 +85,7 @@ def whoami(request: gr.Request) -> tuple[str, Any, Any, Any, Any, Any]:
     who += f", {user.practitioner_id})" if user.practitioner_id else ")"
     who += " · [Sign out](/logout)"
     is_cqe = user.role == "cqe"
-    rows = _queue_rows(services, "open", "") if is_cqe else []
+    rows = views.queue_table(_queue_rows(services, "open", "") if is_cqe else [])
     mine = [] if is_cqe else _my_case_rows(services, user)
     show_cqe, show_mine = gr.update(visible=is_cqe), gr.update(visible=not is_cqe)
     return who, show_cqe, show_cqe, show_mine, rows, mine
@@ -94,10 +94,10 @@ def whoami(request: gr.Request) -> tuple[str, Any, Any, Any, Any, Any]:
 # --- the CQE's queue and case view -------------------------------------------------------
 
 
-def queue(status: str, text: str, request: gr.Request) -> list[list[str]]:
+def queue(status: str, text: str, request: gr.Request) -> Any:
     """The work queue, most urgent first, filtered by status and by words."""
     services, _ = signed_in(request, "cqe")
-    return _queue_rows(services, status, text)
+    return views.queue_table(_queue_rows(services, status, text))
 
 
 def _queue_rows(services: Services, status: str, text: str) -> list[list[str]]:

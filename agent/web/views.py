@@ -11,6 +11,7 @@ import html
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from agent.drafting import wordings
 from agent.store import AuditEvent, QueueRow, RevisionInfo
@@ -100,6 +101,28 @@ def queue_rows(entries: list[QueueEntry], now: dt.datetime) -> list[list[str]]:
             ]
         )
     return rows
+
+
+URGENT_WORDS = ("OVERDUE", "ABSOLUTE CONTRAINDICATION", "RED FLAG")
+NOTICE_WORDS = ("ATTENTION", "EXPEDITED")
+
+
+def queue_table(rows: list[list[str]]) -> Any:
+    """The queue as a styled table: rows with an overdue case, an absolute
+    contraindication or a red flag in red, attention items and expedited in amber."""
+    import pandas as pd  # gradio's own dependency; only tables need it
+
+    def colour(row: Any) -> list[str]:
+        flags_text = str(row["Flags"])
+        if any(word in flags_text for word in URGENT_WORDS):
+            style = "background-color: #fde2e1; font-weight: bold"
+        elif any(word in flags_text for word in NOTICE_WORDS):
+            style = "background-color: #fff4cc"
+        else:
+            style = ""
+        return [style] * len(row)
+
+    return pd.DataFrame(rows, columns=QUEUE_HEADERS).style.apply(colour, axis=1)
 
 
 def matches(row: list[str], text: str) -> bool:
