@@ -20,6 +20,7 @@ from agent.store import NotFound
 from corpus.retrieval import Retriever
 from tests.browser.app_server import (
     ATTENTION_CASE,
+    CONFIRM_CASE,
     FINAL_CASE,
     RETURN_REASON,
     RETURNED_CASE,
@@ -53,6 +54,7 @@ TABLE = [
     ("/open_case", PRACTITIONER, (RETURNED_CASE,), ROLE),
     ("/settle", CQE, ("TM-2026-0421", "no-item", "dismissed", "x"), refused("unknown-item")),
     ("/settle", PRACTITIONER, (ATTENTION_CASE, "att-dvt", "dismissed", "x"), ROLE),
+    ("/settle", CQE, (CONFIRM_CASE, "att-dvt", "confirmed", "Calf signs seen today."), OK),
     (
         "/decide",
         CQE,
@@ -220,3 +222,13 @@ def test_an_invalid_upload_gets_the_engines_messages_and_stores_nothing(
 def test_a_practitioner_reads_the_return_reason(clients: dict[str, Client]) -> None:
     status, letter = clients[PRACTITIONER].predict(RETURNED_CASE, api_name="/my_case")
     assert "returned" in status and RETURN_REASON.replace("'", "&#x27;") in letter
+
+
+def test_a_confirmed_item_opens_a_new_revision_with_it_as_a_finding(
+    clients: dict[str, Client], app: RunningApp
+) -> None:
+    """Runs after the table, whose CQE row confirmed CONFIRM_CASE's item."""
+    view = clients[CQE].predict(CONFIRM_CASE, api_name="/open_case")
+    assert view[1] == 2  # the revision on screen
+    assert 'data-code="ABSOLUTE_CONTRAINDICATION"' in view[3]  # the findings checklist
+    assert app.services.store().determination(CONFIRM_CASE).outcome == "denied"

@@ -6,7 +6,8 @@ guideline index, an injected clock, the example cases and a few users:
 
 - ann (CQE, browser), bea (CQE, API), ortiz (practitioner P-104, browser), lee
   (practitioner P-221, API), and one account per lock test.
-- TM-ATT-1 (P-104): a draft with an attention item for the CQE to settle.
+- TM-ATT-1 and TM-ATT-2 (P-104): drafts with an attention item for the CQE to settle
+  (dismissed in the browser, confirmed through the API).
 - TM-2026-0412 (P-104): decided (approve) at start, so a final letter exists.
 - TM-2026-0360 (P-221): returned at start, with a reason.
 """
@@ -44,6 +45,7 @@ USERS = {
     "locked-api": ("practitioner", "P-221"),
 }
 ATTENTION_CASE = "TM-ATT-1"
+CONFIRM_CASE = "TM-ATT-2"
 FINAL_CASE = "TM-2026-0412"
 RETURNED_CASE = "TM-2026-0360"
 RETURN_REASON = "Please send this week's re-assessment."
@@ -82,6 +84,10 @@ def _seed(services: Services) -> None:
     ).encode()
     case = Case.model_validate_json(raw)
     reviews.store.submit(raw, case, "ann")
+    reviews.store.save_draft(draft_of(case, 1, [red_flag_item()]))
+    second = json.dumps({**json.loads(raw), "case_id": CONFIRM_CASE}).encode()
+    case = Case.model_validate_json(second)
+    reviews.store.submit(second, case, "ann")
     reviews.store.save_draft(draft_of(case, 1, [red_flag_item()]))
     reviews.decide(FINAL_CASE, DecisionRequest(by="ann", action="approve"))
     reviews.decide(RETURNED_CASE, DecisionRequest(by="ann", action="return", reason=RETURN_REASON))
