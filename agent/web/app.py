@@ -62,6 +62,7 @@ def build_demo() -> gr.Blocks:
                     interactive=False,
                     elem_id="mr-queue",
                     wrap=True,
+                    show_search="filter",  # sort by any column header, filter by value
                 )
                 with gr.Row():
                     case_id = gr.Textbox(label="Case id", elem_id="mr-case-id")
@@ -118,7 +119,11 @@ def build_demo() -> gr.Blocks:
                     export_button = gr.Button("Export CSV", elem_id="mr-audit-export")
                 export_link = gr.HTML()
                 audit_table = gr.Dataframe(
-                    headers=views.AUDIT_HEADERS, interactive=False, elem_id="mr-audit", wrap=True
+                    headers=views.AUDIT_HEADERS,
+                    interactive=False,
+                    elem_id="mr-audit",
+                    wrap=True,
+                    show_search="search",
                 )
             with gr.Tab("My cases", visible=False, elem_id="mr-tab-mine") as mine_tab:
                 mine = gr.Dataframe(
