@@ -6,11 +6,20 @@ the passage's real id, page and exact text, so a CQE can check it against the gu
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from corpus.chunking import Chunk
-from corpus.retrieval import Retriever
 from tools.determination import Citation
 from tools.findings import Finding
 from tools.sections import section_anchors
+
+
+class PassageSource(Protocol):
+    """What citing needs of an index (corpus.retrieval.Retriever is one)."""
+
+    def find_quote(self, quote: str) -> Chunk | None:
+        """The passage containing an exact quote, if any."""
+        ...
 
 
 class MissingPassage(LookupError):
@@ -28,7 +37,7 @@ def citation_of(chunk: Chunk) -> Citation:
     )
 
 
-def passage_for(section_key: str, retriever: Retriever) -> Chunk:
+def passage_for(section_key: str, retriever: PassageSource) -> Chunk:
     """The passage a section key points at."""
     anchor = section_anchors().get(section_key)
     if anchor is None:
@@ -39,7 +48,7 @@ def passage_for(section_key: str, retriever: Retriever) -> Chunk:
     return chunk
 
 
-def cite(findings: list[Finding], retriever: Retriever) -> tuple[list[Finding], list[Citation]]:
+def cite(findings: list[Finding], retriever: PassageSource) -> tuple[list[Finding], list[Citation]]:
     """Findings with their citation ids filled in, and the citations they use (in order)."""
     cited: list[Finding] = []
     citations: dict[str, Citation] = {}

@@ -3,8 +3,17 @@
     massage-review ingest [--rebuild]            build or refresh the guideline index
     massage-review search "QUERY" [--k 5]        print the best guideline passages
     massage-review review FILE_OR_DIR...         draft determinations of case files
+    massage-review ask CASE_FILE_OR_ID "QUESTION" [--as USER]   ask about a case
     massage-review schema                        print the case JSON Schema
-    massage-review eval retrieval|determinations score against the gold sets
+    massage-review eval retrieval|determinations|chat score against the gold sets
+    massage-review submit FILE_OR_DIR... [--as USER]   store cases and draft them
+    massage-review queue | show CASE_ID | audit [CASE_ID]   read the record
+    massage-review settle CASE_ID ITEM_ID --as USER (--confirm|--dismiss) --reason TEXT
+    massage-review decide CASE_ID --as USER (--approve|--modify …|--return) [--reason TEXT]
+    massage-review users add|list|disable|reset-password|unlock   manage users
+
+The record's commands (agent/record_commands.py) name who acts with --as and check the
+role, not a password. Exit 0 done; 2 bad usage or input; 3 refused by a rule; 4 stale.
 
 Bad input gets one line per problem naming the file and field, exit status 2, and no
 traceback; progress goes to stderr so stdout stays clean JSON where JSON is asked for.
@@ -19,8 +28,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agent.citations import MissingPassage
-from agent.config import Settings, settings
-from agent.pipeline import determine
+from agent.config import ConfigError, Settings, settings
+from agent.graph import ReviewContext, review_determination
+from agent.llm import make_drafter
+from agent.record_commands import Usage, add_record_commands
 from agent.render import determination_text, hits_text
 from corpus.ingest import build_index
 from corpus.retrieval import Retriever
@@ -101,7 +112,8 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
             file=sys.stderr,
         )
         files = files[:most]
-    retriever = open_retriever(config)
+    drafter = make_drafter(config)  # a host not allowed stops here, before any work
+    context = ReviewContext(passages=open_retriever(config), drafter=drafter)
     results: list[Determination] = []
     for path in files:
         try:
@@ -112,7 +124,7 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
                 print(f"{error.source}: {problem}", file=sys.stderr)
             continue
         try:
-            result = determine(case, retriever)
+            result = review_determination(case, context)
         except Exception as error:  # a bug must not cost the rest of the batch
             failed += 1
             print(
@@ -137,9 +149,37 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, config: Settings) -> int:
+    if args.suite == "chat":
+        from agent.chat_llm import make_llm_chat
+        from evals.chat_eval import run_chat_eval
+
+        use_llm = getattr(args, "llm", False)
+        llm = make_llm_chat(config.model_copy(update={"llm": "openai"})) if use_llm else None
+        return run_chat_eval(args.gold, open_retriever(config), llm, progress)
     from evals.cli import run_eval  # only the command line imports from evals
 
-    return run_eval(args, open_retriever(config), config.sources, progress)
+    return run_eval(args, open_retriever(config), config, progress)
+
+
+def cmd_serve(args: argparse.Namespace, config: Settings) -> int:
+    from agent.web.app import serve  # gradio is imported only by the app
+    from agent.web.demo import demo_accounts, load_demo
+    from agent.web.services import Services
+
+    services = Services(config, open_retriever(config))
+    if args.demo:
+        for line in load_demo(services.reviews(), args.demo_cases):
+            progress(line)
+        for a in demo_accounts():
+            progress(f"demo account (demo only): {a.name} / {a.password} ({a.role})")
+    serve(services, args.host, args.port, progress)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace, config: Settings) -> int:
+    from agent.chat_store import run_ask  # CHAT's command: access checks and answers
+
+    return run_ask(args, config, open_retriever(config))
 
 
 def parser() -> argparse.ArgumentParser:
@@ -167,11 +207,38 @@ def parser() -> argparse.ArgumentParser:
         "file, a list otherwise), jsonl (one object per line) or text (a readable summary)",
     )
     review.set_defaults(run=cmd_review)
+    ask = sub.add_parser("ask", help="ask about a case (a case file, or a stored case id)")
+    ask.add_argument("case", metavar="CASE_FILE_OR_ID")
+    ask.add_argument("question")
+    ask.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="USER",
+        help="who asks about a stored case; default MASSAGE_REVIEW_USER",
+    )
+    ask.add_argument("--format", choices=["text", "json"], default="text")
+    ask.set_defaults(run=cmd_ask)
     evaluate = sub.add_parser("eval", help="score the system against the gold sets")
-    evaluate.add_argument("suite", choices=["retrieval", "determinations"])
+    evaluate.add_argument("suite", choices=["retrieval", "determinations", "chat"])
     evaluate.add_argument("--gold", type=Path, default=None, help="gold folder or file")
     evaluate.add_argument("--report", type=Path, default=None, help="HTML report path")
+    evaluate.add_argument(
+        "--llm",
+        action="store_true",
+        help="draft with the configured LLM (MASSAGE_REVIEW_LLM etc.); offline otherwise",
+    )
     evaluate.set_defaults(run=cmd_eval)
+    add_record_commands(sub)
+    serve = sub.add_parser("serve", help="run the web app (sign-in required)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument(
+        "--demo",
+        action="store_true",
+        help="first load the demo accounts and the example cases (idempotent; demo only)",
+    )
+    serve.add_argument("--demo-cases", type=Path, default=Path("examples/cases"))
+    serve.set_defaults(run=cmd_serve)
     return main
 
 
@@ -181,7 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = settings()
     try:
         return int(args.run(args, config))
-    except (SourceError, IndexCorrupt, MissingPassage) as error:
+    except Usage as error:
+        print(f"usage: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (SourceError, IndexCorrupt, MissingPassage, ConfigError) as error:
         print(f"error: {error}", file=sys.stderr)
         if isinstance(error, IndexCorrupt):
             print("hint: massage-review ingest --rebuild", file=sys.stderr)

@@ -82,6 +82,36 @@ class Settings(BaseSettings):
         description="Who acts on the command line when --as is not given (not for decide "
         "or settle); MASSAGE_REVIEW_USER.",
     )
+    pause_after: Literal["revision", "checkpoint", "draft"] | None = Field(
+        default=None,
+        description="Test hook for the crash tests: `submit` stops and waits to be killed "
+        "after storing the revision, after the graph's checkpoint of a draft the store "
+        "does not hold yet, or after the draft is stored; MASSAGE_REVIEW_PAUSE_AFTER.",
+    )
+
+    session_idle_minutes: float = Field(
+        default=30.0,
+        gt=0,
+        description="The app signs a user out after this many minutes without an action; "
+        "MASSAGE_REVIEW_SESSION_IDLE_MINUTES.",
+    )
+    signin_max_failed: int = Field(
+        default=5,
+        ge=1,
+        description="Failed sign-ins in a row that lock an account in the app; "
+        "MASSAGE_REVIEW_SIGNIN_MAX_FAILED.",
+    )
+    signin_lock_minutes: int = Field(
+        default=15,
+        gt=0,
+        description="How long a locked account stays locked; MASSAGE_REVIEW_SIGNIN_LOCK_MINUTES.",
+    )
+    app_concurrency: int = Field(
+        default=20,
+        ge=1,
+        description="Requests the app works on side by side (Gradio's default concurrency "
+        "limit per event); MASSAGE_REVIEW_APP_CONCURRENCY.",
+    )
 
     def allowed_hosts(self) -> tuple[str, ...]:
         """The configured host allow-list, normalised (lower case, no brackets)."""

@@ -1,46 +1,17 @@
-"""One review, end to end without an LLM: case → tools → citations → template draft.
-
-The outcome and dosage come from tools.policy; this module only adds citations from the
-index and the offline rationale, and marks the result a draft for the CQE.
-"""
+"""One review with the offline drafter, in one call: the review graph run to the CQE
+interrupt (agent.graph.review_determination). Kept as the short name the benchmarks and
+older callers use; new code calls the graph directly with its own ReviewContext."""
 
 from __future__ import annotations
 
-from agent.citations import cite
-from agent.drafting import draft_rationale
+from agent.graph import review_determination
+from agent.llm import OfflineDrafter
+from agent.state import ReviewContext
 from corpus.retrieval import Retriever
 from tools.case import Case
 from tools.determination import Determination
-from tools.dosage import stage_of
-from tools.parameters import parameters
-from tools.review import review_case
 
 
 def determine(case: Case, retriever: Retriever) -> Determination:
-    """The draft determination of one case."""
-    recommendation = review_case(case)
-    findings, citations = cite(recommendation.findings, retriever)
-    recommendation = recommendation.model_copy(update={"findings": findings})
-    stage, days = stage_of(case)
-    stage_text = f"{stage} ({days} days since onset or exacerbation)"
-    params = parameters()
-    return Determination(
-        case_id=case.case_id,
-        outcome=recommendation.outcome,
-        requested=recommendation.requested,
-        approved=recommendation.approved,
-        refer=recommendation.refer,
-        findings=findings,
-        rationale=draft_rationale(case, recommendation, stage_text, citations),
-        citations=citations,
-        status="draft",
-        drafted_by="offline",
-        versions={
-            "guideline": retriever.versions.get("cpg167", params.guideline_version),
-            "policy": params.policy_version,
-        },
-        decision=None,
-        policy_rule=recommendation.rule,
-        stage=stage_text,
-        due=case.due_date().isoformat(timespec="minutes"),
-    )
+    """The draft determination of one case, drafted offline."""
+    return review_determination(case, ReviewContext(passages=retriever, drafter=OfflineDrafter()))

@@ -8,6 +8,9 @@
   cases' own free texts, one after another), by the rules alone and the whole review,
   with the growth exponent fitted on a log-log scale (1.0 is linear; target: a 1 MB case
   reviewed by the rules in under 2 s).
+- graph and LLM path overheads: the review graph's rows (evals/bench_graph.py);
+- submit and queue: the record's rows (evals/bench_store.py);
+- the app: sign-in to case view in a browser, 20 concurrent sessions (evals/bench_web.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,9 @@ from agent.pipeline import determine
 from corpus.ingest import build_index
 from corpus.retrieval import Retriever
 from corpus.sources import default_sources_dir
+from evals.bench_graph import report as graph_report
+from evals.bench_store import report as store_report
+from evals.bench_web import report as web_report
 from evals.gold import load_gold_cases, load_retrieval_gold
 from tools.case import Case
 from tools.review import review_case
@@ -163,6 +169,9 @@ def main() -> None:
             "(target p50 < 50 ms)"
         )
         print_notes_size(bench_notes_size(retriever))
+        graph_report(retriever, generated_cases(1000), percentile)
+        store_report(retriever, generated_cases(1000), percentile)
+        web_report(home, percentile)
 
 
 if __name__ == "__main__":

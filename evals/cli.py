@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from agent.pipeline import determine
+from agent.config import Settings
+from agent.graph import ReviewContext, review_determination
+from agent.llm import Drafter, OfflineDrafter, make_drafter
 from corpus.retrieval import Retriever
 from corpus.sources import read_all
 from evals.determination_eval import score, summary
@@ -67,25 +70,36 @@ def _gold_sets(gold: Path | None) -> dict[str, list[GoldCase]]:
     return {folder.name: load_gold_cases(folder) for folder in determination_sets()}
 
 
+def eval_drafter(config: Settings, use_llm: bool) -> Drafter:
+    """Offline unless `--llm`: then the OpenAI-compatible drafter the settings describe
+    (a host not allowed raises ConfigError, never a silent offline run)."""
+    if not use_llm:
+        return OfflineDrafter()
+    return make_drafter(config.model_copy(update={"llm": "openai"}))
+
+
 def run_determinations(
     gold: Path | None,
     report: Path | None,
     retriever: Retriever,
     sources: Path,
     progress: Callable[[str], None],
+    drafter: Drafter | None = None,
 ) -> int:
-    """Review every gold case, print the metrics, write the report, apply the gate.
+    """Review every gold case through the review graph, print the metrics, write the
+    report, apply the gate.
 
     Without --gold every gold set is reviewed: a line per set, then the metrics and the
-    gate over all of them together.
+    gate over all of them together. With an LLM drafter, who drafted is counted too.
     """
+    context = ReviewContext(passages=retriever, drafter=drafter or OfflineDrafter())
     sets = _gold_sets(gold)
     corpus = {c.id: c for source in read_all(sources) for c in source.chunks()}
     cases: list[GoldCase] = []
     results: list[Determination] = []
     for name, members in sets.items():
         progress(f"reviewing {len(members)} gold cases of {name}")
-        reviewed = [determine(g.case, retriever) for g in members]
+        reviewed = [review_determination(g.case, context) for g in members]
         part = score(members, reviewed, corpus)
         print(
             f"{name:<16} {part.n:>4} cases  outcome accuracy {part.outcome_accuracy:.3f}  "
@@ -95,6 +109,9 @@ def run_determinations(
         results += reviewed
     scores = score(cases, results, corpus)
     print(f"\nall sets together:\n{summary(scores)}")
+    if context.drafter.name != "offline":
+        drafted = Counter(r.drafted_by for r in results)
+        print("drafted by: " + ", ".join(f"{k} {v}" for k, v in drafted.most_common()))
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(render_html(scores), encoding="utf-8")
@@ -107,10 +124,11 @@ def run_determinations(
 def run_eval(
     args: argparse.Namespace,
     retriever: Retriever,
-    sources: Path,
+    config: Settings,
     progress: Callable[[str], None],
 ) -> int:
-    """Dispatch `eval retrieval` / `eval determinations`."""
+    """Dispatch `eval retrieval` / `eval determinations [--llm]`."""
     if args.suite == "retrieval":
         return run_retrieval(args.gold, retriever, progress)
-    return run_determinations(args.gold, args.report, retriever, sources, progress)
+    drafter = eval_drafter(config, getattr(args, "llm", False))
+    return run_determinations(args.gold, args.report, retriever, config.sources, progress, drafter)

@@ -15,8 +15,10 @@ from tests.factories import case_dict
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(home: Path, *args: str, sources: Path | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "MASSAGE_REVIEW_HOME": str(home)}
+    if sources is not None:
+        env["MASSAGE_REVIEW_SOURCES"] = str(sources)
     return subprocess.run(
         [sys.executable, "-m", "agent.cli", *args],
         cwd=ROOT,
@@ -86,8 +88,9 @@ def test_schema_is_printed(corpus_home):
     assert json.loads(result.stdout)["additionalProperties"] is False
 
 
-def test_when_index_missing_then_built_on_first_use_with_progress(tmp_path):
-    result = run(tmp_path / "fresh", "search", "maintenance care", "--k", "1")
+def test_when_index_missing_then_built_on_first_use_with_progress(tmp_path, small_sources):
+    # the small guideline: building the real one here again is what conftest saves
+    result = run(tmp_path / "fresh", "search", "cold packs", "--k", "1", sources=small_sources)
     assert result.returncode == 0, result.stderr
     assert "building it" in result.stderr and "embedding passages" in result.stderr
     assert (tmp_path / "fresh" / "index" / "manifest.json").exists()
@@ -122,14 +125,14 @@ def test_internal_error_in_one_case_does_not_cost_the_batch(
 
     (tmp_path / "a.json").write_text(json.dumps(case_dict(case_id="BREAKS")))
     (tmp_path / "b.json").write_text(json.dumps(case_dict(case_id="FINE")))
-    real = cli.determine
+    real = cli.review_determination
 
-    def flaky(case, retriever):
+    def flaky(case, context):
         if case.case_id == "BREAKS":
             raise KeyError("elbow")  # the kind of data bug blind4 found
-        return real(case, retriever)
+        return real(case, context)
 
-    monkeypatch.setattr(cli, "determine", flaky)
+    monkeypatch.setattr(cli, "review_determination", flaky)
     monkeypatch.setattr(cli, "settings", lambda: Settings(home=corpus_home))
     code = cli.main(["review", str(tmp_path), "--format", "jsonl"])
     out, err = capsys.readouterr()

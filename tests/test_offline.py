@@ -1,4 +1,7 @@
-"""Nothing leaves the machine: ingest, search and review open no socket beyond loopback."""
+"""Nothing leaves the machine: ingest, search and review open no socket beyond loopback.
+
+The probe builds an index of the small guideline (the whole build path, in a fraction
+of the time) and reviews the examples against the test run's shared full index."""
 
 from __future__ import annotations
 
@@ -34,19 +37,24 @@ def getaddrinfo(host, *args, **kwargs):
         attempts.append("dns:" + str(host))
     return real_getaddrinfo(host, *args, **kwargs)
 socket.getaddrinfo = getaddrinfo
-from agent.cli import main
-home = sys.argv[1]
 import os
-os.environ["MASSAGE_REVIEW_HOME"] = home
-codes = [main(["ingest"]), main(["search", "fever", "--k", "2"]),
-         main(["review", "examples/cases", "--format", "jsonl"])]
+from agent.cli import main
+from agent.config import settings
+fresh_home, small_sources, shared_home = sys.argv[1:4]
+os.environ["MASSAGE_REVIEW_HOME"] = fresh_home
+os.environ["MASSAGE_REVIEW_SOURCES"] = small_sources
+codes = [main(["ingest"]), main(["search", "heat packs", "--k", "2"])]
+settings.cache_clear()
+os.environ["MASSAGE_REVIEW_HOME"] = shared_home
+del os.environ["MASSAGE_REVIEW_SOURCES"]
+codes.append(main(["review", "examples/cases", "--format", "jsonl"]))
 print("PROBE" + json.dumps({"attempts": attempts, "codes": codes}))
 """
 
 
-def test_no_socket_leaves_loopback(tmp_path):
+def test_no_socket_leaves_loopback(tmp_path, small_sources, corpus_home):
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(tmp_path / "home")],
+        [sys.executable, "-c", PROBE, str(tmp_path / "home"), str(small_sources), str(corpus_home)],
         cwd=ROOT,
         capture_output=True,
         text=True,

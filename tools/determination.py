@@ -49,6 +49,11 @@ class Recommendation(BaseModel):
     refer: bool
     rule: str = Field(description="Which policy rule decided, e.g. '2.1 absolute/red flag'")
     findings: list[Finding]
+    deciding: list[Code] = Field(
+        default_factory=list,
+        description="The finding codes that made the rule fire (empty where the request "
+        "is approved as asked); the others are reported but changed nothing",
+    )
 
 
 AttentionSource = str  # "cluster:<name>", "semantic" or "llm:<model>"
@@ -99,6 +104,17 @@ class Decision(BaseModel):
     attention: list[SettledItem] = Field(default_factory=list)
 
 
+class LlmCall(BaseModel):
+    """One call to a language model while drafting: which endpoint saw the (masked)
+    case, which model answered, and how the call ended ('ok' or why not)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str
+    model: str
+    result: str
+
+
 class Determination(BaseModel):
     """One case's review result, as `review` prints it and the UI shows it."""
 
@@ -110,12 +126,21 @@ class Determination(BaseModel):
     approved: Dosage
     refer: bool
     findings: list[Finding]
+    deciding: list[Code] = Field(
+        default_factory=list,
+        description="The finding codes that decided the recommended outcome (the policy's "
+        "`deciding`); every other finding is reported but changed nothing",
+    )
     rationale: str
     citations: list[Citation]
     attention: list[AttentionItem] = Field(default_factory=list)
     revision: int = Field(default=1, ge=1)
     status: Status = "draft"
     drafted_by: str = "offline"
+    llm_calls: list[LlmCall] = Field(
+        default_factory=list,
+        description="Each LLM call made while drafting (host, model, result); empty offline",
+    )
     edited_by: str | None = Field(
         default=None, description="'cqe:<user>' when a CQE edited the rationale's text"
     )

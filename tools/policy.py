@@ -1,7 +1,9 @@
 """From findings to a recommended determination (shared/spec/review-policy.md §2).
 
-The first rule that fires wins. The outcome and the approved dosage come only from
-here: the drafter (template or LLM) writes prose around them and may not change them.
+The first rule that fires wins, and the recommendation names the findings that made it
+fire (`deciding`): the drafter and the verifier read that list, never their own copy.
+The outcome and the approved dosage come only from here: the drafter (template or LLM)
+writes prose around them and may not change them.
 """
 
 from __future__ import annotations
@@ -74,7 +76,9 @@ def recommend(case: Case, findings: list[Finding]) -> Recommendation:
     requested = Dosage(visits=case.plan.visits_requested, weeks=case.plan.weeks_requested)
     none = Dosage(visits=0, weeks=0)
 
-    def result(outcome: str, approved: Dosage, refer: bool, rule: str) -> Recommendation:
+    def result(
+        outcome: str, approved: Dosage, refer: bool, rule: str, deciding: set[Code]
+    ) -> Recommendation:
         return Recommendation(
             outcome=outcome,
             requested=requested,
@@ -82,20 +86,23 @@ def recommend(case: Case, findings: list[Finding]) -> Recommendation:
             refer=refer,
             rule=rule,
             findings=findings,
+            deciding=[c for c in Code if c in deciding],
         )
 
     if codes & SAFETY:
-        return result("denied", none, True, "2.1 absolute contraindication or red flag")
+        rule = "2.1 absolute contraindication or red flag"
+        return result("denied", none, True, rule, codes & SAFETY)
     if codes & NOT_COVERED:
-        return result("denied", none, False, "2.2 not medically necessary")
+        return result("denied", none, False, "2.2 not medically necessary", codes & NOT_COVERED)
     if Code.WORSENING in codes:
-        return result("denied", none, True, "2.3 worsening")
+        return result("denied", none, True, "2.3 worsening", {Code.WORSENING})
     if case.submission == "continuation" and codes & NO_PROGRESS:
         refer = has_significant_complaints(case)
-        return result("denied", none, refer, "2.3 no verified progress")
+        return result("denied", none, refer, "2.3 no verified progress", codes & NO_PROGRESS)
     if codes & LIMITING:
         approved = limited_dosage(case, codes)
         if approved == requested:
-            return result("approved", approved, False, "2.4 limits met by the request")
-        return result("partially_approved", approved, False, "2.4 limited trial")
-    return result("approved", requested, False, "2.5 as requested")
+            # the limits are reported but changed nothing: no finding decided
+            return result("approved", approved, False, "2.4 limits met by the request", set())
+        return result("partially_approved", approved, False, "2.4 limited trial", codes & LIMITING)
+    return result("approved", requested, False, "2.5 as requested", set())
