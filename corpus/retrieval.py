@@ -178,6 +178,5 @@ class Retriever:
 
     def answer(self, query: str, chunk: Chunk, limit: int = 2) -> list[str]:
         """The sentence(s) of a passage that best answer the question (see corpus.answers)."""
-        return best_sentences(
-            query, chunk, self.embed_query(query), self._vectors.part_vectors(chunk.id), limit
-        )
+        vector = self.embed_query(expand(query))  # the vector search used: cached, no cost
+        return best_sentences(query, chunk, vector, self._vectors.part_vectors(chunk.id), limit)

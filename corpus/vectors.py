@@ -26,9 +26,18 @@ class VectorMatrix:
     def __init__(self, ids: list[str], vectors: np.ndarray) -> None:
         order = sorted(range(len(ids)), key=lambda i: ids[i])
         self.ids = [ids[i] for i in order]
-        self._owners = [owner_of(vid) for vid in self.ids]
         matrix = np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
         self._matrix = np.ascontiguousarray(matrix[order]) if ids else matrix
+        owners = [owner_of(vid) for vid in self.ids]
+        self._passages = sorted(set(owners))  # index order is passage-id order
+        position = {pid: i for i, pid in enumerate(self._passages)}
+        self._owner_index = np.array([position[o] for o in owners], dtype=np.int64)
+        self._part_rows: dict[str, list[int]] = {}
+        for row, (vid, owner) in enumerate(zip(self.ids, owners, strict=True)):
+            if vid != owner:
+                self._part_rows.setdefault(owner, []).append(row)
+        for rows in self._part_rows.values():
+            rows.sort(key=lambda r: int(self.ids[r].rsplit("#", 1)[1]))
 
     @classmethod
     def from_collection(cls, collection: Any) -> VectorMatrix:
@@ -50,14 +59,13 @@ class VectorMatrix:
 
     def best_per_passage(self, query: np.ndarray) -> list[tuple[str, float]]:
         """(passage id, its closest vector's similarity), best first, ties by id."""
-        best: dict[str, float] = {}
-        for owner, score in zip(self._owners, self.similarities(query).tolist(), strict=True):
-            if score > best.get(owner, -2.0):
-                best[owner] = score
-        return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+        if not self.ids:
+            return []
+        best = np.full(len(self._passages), -np.inf)
+        np.maximum.at(best, self._owner_index, self.similarities(query))
+        order = np.lexsort((np.arange(len(best)), -best))  # by score, then by passage id
+        return [(self._passages[i], float(best[i])) for i in order.tolist()]
 
     def part_vectors(self, passage_id: str) -> np.ndarray:
         """The vectors of one passage's parts in part order (row n-1 holds part n)."""
-        rows = [i for i, o in enumerate(self._owners) if o == passage_id and self.ids[i] != o]
-        rows.sort(key=lambda i: int(self.ids[i].rsplit("#", 1)[1]))
-        return self._matrix[rows]
+        return self._matrix[self._part_rows.get(passage_id, [])]
