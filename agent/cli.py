@@ -72,7 +72,9 @@ def cmd_search(args: argparse.Namespace, config: Settings) -> int:
         problem = "the search query is empty" if not args.query.strip() else "--k must be ≥ 1"
         print(f"usage error: {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    hits = open_retriever(config).search(args.query, k=args.k, mode=args.mode)
+    retriever = open_retriever(config)
+    hits = retriever.search(args.query, k=args.k, mode=args.mode)
+    answers = {h.chunk.id: retriever.answer(args.query, h.chunk) for h in hits}
     if args.format == "json":
         rows = [
             {
@@ -84,12 +86,13 @@ def cmd_search(args: argparse.Namespace, config: Settings) -> int:
                 "pages": list(h.chunk.pages),
                 "score": round(h.score, 6),
                 "text": h.chunk.text,
+                "answer": answers[h.chunk.id],
             }
             for h in hits
         ]
         print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        print(hits_text(hits))
+        print(hits_text(hits, answers))
     return 0
 
 

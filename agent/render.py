@@ -10,8 +10,8 @@ from corpus.retrieval import Hit
 from tools.determination import Determination
 
 
-def hits_text(hits: list[Hit]) -> str:
-    """Search results, one block per passage."""
+def hits_text(hits: list[Hit], answers: dict[str, list[str]] | None = None) -> str:
+    """Search results, one block per passage; its best-answering sentences first, marked »."""
     if not hits:
         return "no passages found"
     blocks = []
@@ -19,7 +19,11 @@ def hits_text(hits: list[Hit]) -> str:
         c = hit.chunk
         head = f"{hit.rank}. [{c.id}] {c.document} · {' > '.join(c.section_path)} · p.{c.page}"
         body = textwrap.indent(textwrap.shorten(c.text, 600, placeholder=" …"), "   ")
-        blocks.append(f"{head}  (score {hit.score:.4f})\n{body}")
+        marked = "".join(
+            textwrap.fill(s, 96, initial_indent="   » ", subsequent_indent="     ") + "\n"
+            for s in (answers or {}).get(c.id, [])
+        )
+        blocks.append(f"{head}  (score {hit.score:.4f})\n{marked}{body}")
     return "\n\n".join(blocks)
 
 

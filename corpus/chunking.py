@@ -7,7 +7,9 @@ boundaries, keeping a list with its lead-in line and a list item with its sub-it
 where they fit. Only a single block longer than the limit is cut, at sentence ends.
 A block that *starts* on a later page than the chunk so far also starts a new chunk, so
 a chunk's page is the page of everything in it except text that runs on over a break
-(a sentence or list crossing it, which keeps both pages in `pages`).
+(a sentence or list crossing it, which keeps both pages in `pages`). A list that goes on
+in the next chunk repeats its lead-in line there ("…include the following:"), so that
+an item is never found or cited cut off from what its list is about.
 
 Each chunk's text starts with its section's leaf heading, which helps retrieval ("General
 Absolute Contraindications" is what a reviewer searches for) and tells a reader what
@@ -69,9 +71,16 @@ def chunk_sections(
             continue
         heading = section.path[-1] if section.path else document
         budget = max(max_chars - len(heading) - 1, 1)
+        lead_in = ""
         for piece in _pack(_units(section.blocks), budget):
             page = piece[0].page
             per_page[page] += 1
+            lines = [heading]
+            if piece[0].kind == "list_item" and lead_in:
+                room = max_chars - len(heading) - _size(piece) - 1
+                lines += [_shorten(lead_in, room)] if room >= MIN_LEAD_IN_CHARS else []
+            lines += [render_block(block) for block in piece]
+            lead_in = _last_lead_in(piece, lead_in)
             chunks.append(
                 Chunk(
                     id=f"{doc_key}:p{page}:c{per_page[page]}",
@@ -81,10 +90,27 @@ def chunk_sections(
                     section_path=section.path,
                     page=page,
                     pages=tuple(sorted({p for block in piece for p in block.pages})),
-                    text="\n".join([heading, *(render_block(block) for block in piece)]),
+                    text="\n".join(lines),
                 )
             )
     return chunks
+
+
+MIN_LEAD_IN_CHARS = 40
+
+
+def _last_lead_in(piece: list[Block], previous: str) -> str:
+    """The lead-in line ("…include the following:") of the list a chunk ends in."""
+    lead_in = previous
+    for block in piece:
+        if block.kind != "list_item":
+            lead_in = block.text if block.text.endswith(":") else ""
+    return lead_in
+
+
+def _shorten(text: str, room: int) -> str:
+    """A lead-in cut to fit `room` characters, marked as cut."""
+    return text if len(text) <= room else text[: room - 2].rsplit(" ", 1)[0] + " …:"
 
 
 def render_block(block: Block) -> str:
@@ -128,10 +154,12 @@ def _pack(units: list[Unit], budget: int) -> list[list[Block]]:
     pieces: list[list[Block]] = []
     current: list[Block] = []
 
-    def add(blocks: list[Block]) -> None:
+    def add(blocks: list[Block], continues: bool = False) -> None:
         nonlocal current
         too_big = _size(current) + _size(blocks) > budget
-        new_page = current and blocks[0].page > current[-1].pages[-1]
+        # a page break starts a new chunk, except inside a list that began on the
+        # page before (the chunk then keeps both pages in `pages`)
+        new_page = current and blocks[0].page > current[-1].pages[-1] and not continues
         if current and (too_big or new_page):
             pieces.append(current)
             current = []
@@ -142,9 +170,9 @@ def _pack(units: list[Unit], budget: int) -> list[list[Block]]:
         if _size(flat) <= budget:
             add(flat)
             continue
-        for group in unit:
+        for number, group in enumerate(unit):
             if _size(group) <= budget:
-                add(group)
+                add(group, continues=number > 0 and group[0].kind == "list_item")
                 continue
             for block in group:
                 for part in _split_block(block, budget):

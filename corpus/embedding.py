@@ -79,11 +79,20 @@ class MiniLmEncoder:
         self._lock = threading.Lock()
 
     def encode(self, texts: list[str], batch_size: int = 16) -> np.ndarray:
-        """Vectors for texts, shape (n, 384)."""
-        out = [
-            self._encode_batch(texts[i : i + batch_size]) for i in range(0, len(texts), batch_size)
-        ]
-        return np.vstack(out) if out else np.zeros((0, DIMENSION), dtype=np.float32)
+        """Vectors for texts, shape (n, 384), in the order given.
+
+        Texts are batched shortest first: a batch is padded to its longest text, so
+        mixing one-line parts with whole passages would cost every part a passage's
+        length (this alone makes a full ingest several times faster).
+        """
+        if not texts:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), i))
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
+        for start in range(0, len(order), batch_size):
+            rows = order[start : start + batch_size]
+            out[rows] = self._encode_batch([texts[i] for i in rows])
+        return out
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         encodings = self._tokenizer.encode_batch(texts)
@@ -104,6 +113,16 @@ class MiniLmEncoder:
 def encoder() -> MiniLmEncoder:
     """One encoder per process (loading the session takes ~0.2 s)."""
     return MiniLmEncoder()
+
+
+def embed_texts(texts: list[str]) -> np.ndarray:
+    """Unit-length vectors (float32, shape (n, DIMENSION)) of the index's embedding model.
+
+    The one stable entry point for anything that compares texts with the guideline
+    index (retrieval, answers, other modules' semantic checks): the same model and the
+    same recipe as the stored vectors, so a dot product is a cosine similarity.
+    """
+    return encoder().encode(list(texts))
 
 
 @register_embedding_function

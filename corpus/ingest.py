@@ -3,7 +3,9 @@
 Every source is read and validated before anything is written. A build goes into a fresh
 folder beside the live one and is swapped in at the end, so a failure at any point leaves
 the existing index exactly as it was. Unchanged sources keep their vectors (copied, not
-re-embedded); a run on unchanged sources writes nothing at all.
+re-embedded); a run on unchanged sources writes nothing at all — unless the index was
+built with another chunker, embedding model or data files (corpus.recipe): then
+everything is rebuilt.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any
 
 from corpus.chunking import Chunk
 from corpus.embedding import MODEL_NAME, encoder
-from corpus.parts import part_id, passage_parts
+from corpus.recipe import current_recipe
+from corpus.representation import vector_texts
 from corpus.sources import Source, read_all
 from corpus.store import (
     MANIFEST_FORMAT,
@@ -43,11 +46,13 @@ class IngestReport:
     passages: int = 0
     embedded: int = 0
     seconds: float = 0.0
+    outdated: str = ""
+    """Why the whole index was rebuilt although no source changed ("" if it wasn't)."""
 
     @property
     def changed(self) -> bool:
         """Whether the run wrote a new index."""
-        return bool(self.added or self.updated or self.removed)
+        return bool(self.added or self.updated or self.removed or self.outdated)
 
     def summary(self) -> str:
         """One line for the user."""
@@ -62,6 +67,8 @@ class IngestReport:
             )
             if files
         ]
+        if self.outdated:
+            parts.insert(0, f"rebuilt: {self.outdated}")
         return (
             f"index built: {self.passages} passages, {self.embedded} embedded "
             f"({'; '.join(parts)}) in {self.seconds:.1f}s"
@@ -73,9 +80,8 @@ def _vectors_of(chunks: list[Chunk], source_name: str) -> list[tuple[str, str, d
     items = []
     for chunk in chunks:
         meta = _metadata(chunk, source_name)
-        items.append((chunk.id, chunk.text, {**meta, "kind": "passage"}))
-        for number, text in enumerate(passage_parts(chunk), start=1):
-            items.append((part_id(chunk.id, number), text, {**meta, "kind": "part"}))
+        for vid, text in vector_texts(chunk):
+            items.append((vid, text, {**meta, "kind": "part" if "#" in vid else "passage"}))
     return items
 
 
@@ -103,9 +109,17 @@ def _metadata(chunk: Chunk, source_name: str) -> dict[str, Any]:
 
 def _old_state(folder: Path) -> dict[str, Any] | None:
     try:
-        return read_manifest(folder)
+        return read_manifest(folder, check_model=False)
     except IndexMissing:
         return None
+
+
+def _outdated(manifest: dict[str, Any]) -> str:
+    """Why an index's recipe differs from today's ("" when it doesn't)."""
+    built = manifest.get("recipe") or {}
+    changed = [key for key, value in current_recipe().items() if built.get(key) != value]
+    names = {"chunker": "chunker", "embedding": "embedding model", "data": "data files"}
+    return ", ".join(f"{names[key]} changed" for key in changed)
 
 
 def _reused_vectors(folder: Path, ids: list[str]) -> dict[str, list[float]]:
@@ -124,6 +138,10 @@ def build_index(
     sources = read_all(sources_dir)  # every file validated before anything is written
     live = index_dir(home)
     old = None if rebuild else _old_state(live)
+    if old is not None:
+        report.outdated = _outdated(old)
+        if report.outdated:
+            old = None  # nothing of it can be reused
     old_sources: dict[str, Any] = old["sources"] if old else {}
     by_file = {source.path.name: source for source in sources}
     for name, source in by_file.items():
@@ -169,6 +187,7 @@ def build_index(
         {
             "format": MANIFEST_FORMAT,
             "embedding": MODEL_NAME,
+            "recipe": current_recipe(),
             "sources": {
                 name: _source_entry(by_file[name], [vid for vid, _, _ in items])
                 for name, items in items_by_file.items()

@@ -84,9 +84,9 @@ def tokenize(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over a fixed list of passages, addressed by position."""
 
-    def __init__(self, texts: list[str]) -> None:
+    def __init__(self, texts: list[str], k1: float = 1.5, b: float = 0.75) -> None:
         self._size = len(texts)
-        self._model = bm25s.BM25()
+        self._model = bm25s.BM25(k1=k1, b=b)
         self._model.index([tokenize(text) for text in texts], show_progress=False)
 
     def search(self, query: str, k: int) -> list[tuple[int, float]]:

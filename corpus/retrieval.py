@@ -1,27 +1,41 @@
-"""Querying the index: vector (Chroma), lexical (BM25) and their fusion (RRF).
+"""Querying the index: exact vector search, BM25, their fusion, and section-aware order.
 
-Reciprocal rank fusion needs no score calibration between the two retrievers: each
-passage gets Σ 1/(k + rank) over the lists it appears in (Cormack et al. 2009, k = 60).
+Every step is deterministic: exact cosine over vectors read once from Chroma (see
+corpus.vectors), BM25 in memory, fusion and ordering with ties broken by passage id. The
+same index and query give the same ranking across repeats, processes and rebuilds.
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import numpy as np
+
+from corpus.answers import best_sentences
 from corpus.chunking import Chunk
-from corpus.embedding import encoder
+from corpus.embedding import embed_texts
 from corpus.lexical import LexicalIndex
-from corpus.parts import owner_of
-from corpus.store import index_dir, manifest_chunks, open_collection, read_manifest
+from corpus.ranking import Ranking, fuse, ranking_data, section_order
+from corpus.representation import heading_path
+from corpus.store import (
+    IndexCorrupt,
+    index_dir,
+    manifest_chunks,
+    open_collection,
+    read_manifest,
+)
 from corpus.thesaurus import expand
+from corpus.vectors import VectorMatrix
 
 Mode = Literal["hybrid", "vector", "lexical"]
-RRF_K = 60
 CANDIDATES = 30
-VECTOR_HITS = 80  # parts and passages together, folded to passages
+QUERY_CACHE = 512
+Embedder = Callable[[list[str]], np.ndarray]
 
 
 @dataclass(frozen=True)
@@ -38,22 +52,58 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
+def lexical_text(chunk: Chunk) -> str:
+    """What BM25 indexes: the heading path, then the passage."""
+    return f"{heading_path(chunk)}\n{chunk.text}"
+
+
 class Retriever:
-    """An opened index: passages, Chroma collection and BM25, ready to query."""
+    """An opened index: passages, their vectors and BM25, ready to query."""
 
     def __init__(self, home: Path) -> None:
         folder = index_dir(home)
         manifest = read_manifest(folder)
-        self.chunks: list[Chunk] = manifest_chunks(manifest, folder / "manifest.json")
-        self.versions: dict[str, str] = {
-            entry["doc_key"]: entry["version"] for entry in manifest["sources"].values()
-        }
-        self._by_id = {chunk.id: chunk for chunk in self.chunks}
-        self._position = {chunk.id: i for i, chunk in enumerate(self.chunks)}
-        self._normalised = [normalise(chunk.text) for chunk in self.chunks]
-        self._collection = open_collection(folder)
-        self._vector_count = self._collection.count()  # fixed while the index is open
-        self._lexical = LexicalIndex([chunk.text for chunk in self.chunks])
+        chunks = manifest_chunks(manifest, folder / "manifest.json")
+        versions = {entry["doc_key"]: entry["version"] for entry in manifest["sources"].values()}
+        collection = open_collection(folder)
+        try:
+            vectors = VectorMatrix.from_collection(collection)
+        except Exception as error:  # chromadb raises many types for a damaged folder
+            raise IndexCorrupt(f"{folder / 'chroma'}: cannot read the vectors ({error})") from error
+        self._setup(chunks, versions, vectors)
+
+    @classmethod
+    def from_vectors(
+        cls,
+        chunks: list[Chunk],
+        vectors: VectorMatrix,
+        versions: dict[str, str] | None = None,
+        embed: Embedder = embed_texts,
+    ) -> Retriever:
+        """A retriever over passages and vectors held in memory (evaluation, tests)."""
+        retriever = cls.__new__(cls)
+        retriever._setup(chunks, versions or {}, vectors, embed)
+        return retriever
+
+    def _setup(
+        self,
+        chunks: list[Chunk],
+        versions: dict[str, str],
+        vectors: VectorMatrix,
+        embed: Embedder = embed_texts,
+    ) -> None:
+        self.chunks = chunks
+        self.versions = versions
+        self._by_id = {chunk.id: chunk for chunk in chunks}
+        self._normalised = [normalise(chunk.text) for chunk in chunks]
+        self._vectors = vectors
+        self._embed = embed
+        self._query_vectors: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
+        self.params = ranking_data()
+        self._lexical = LexicalIndex(
+            [lexical_text(chunk) for chunk in chunks], k1=self.params.bm25_k1, b=self.params.bm25_b
+        )
 
     def get(self, chunk_id: str) -> Chunk | None:
         """A passage by id."""
@@ -67,45 +117,66 @@ class Retriever:
                 return chunk
         return None
 
-    def vector_ranking(self, query: str, n: int = CANDIDATES) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity of the passage or its closest part), best first."""
-        total = self._vector_count
-        if total == 0:
-            return []
-        vector = encoder().encode([query])[0].tolist()
-        result = self._collection.query(
-            query_embeddings=[vector], n_results=min(VECTOR_HITS, total), include=["distances"]
-        )
-        best: dict[str, float] = {}
-        for vid, dist in zip(result["ids"][0], result["distances"][0], strict=True):
-            best.setdefault(owner_of(vid), 1.0 - dist)  # results come closest first
-        return list(best.items())[:n]
+    def embed_query(self, query: str) -> np.ndarray:
+        """The query's unit vector (the last QUERY_CACHE queries are kept: a search in
+        several modes, or its answers, embeds the question once)."""
+        with self._cache_lock:
+            vector = self._query_vectors.pop(query, None)
+        if vector is None:
+            vector = self._embed([query])[0]
+        with self._cache_lock:
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > QUERY_CACHE:
+                self._query_vectors.pop(next(iter(self._query_vectors)))
+        return vector
 
-    def lexical_ranking(self, query: str, n: int = CANDIDATES) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score), best first."""
-        return [(self.chunks[i].id, score) for i, score in self._lexical.search(query, n)]
+    def vector_ranking(self, query: str, n: int = CANDIDATES) -> Ranking:
+        """(passage id, cosine of the passage or its closest part), best first."""
+        return self._vectors.best_per_passage(self.embed_query(query))[:n]
+
+    def lexical_ranking(self, query: str, n: int = CANDIDATES) -> Ranking:
+        """(passage id, BM25 score), best first; ties by passage id."""
+        ranked = [(self.chunks[i].id, round(s, 6)) for i, s in self._lexical.search(query, n)]
+        return sorted(ranked, key=lambda item: (-item[1], item[0]))
+
+    def _lexical_rankings(self, query: str, additions: str) -> tuple[list[Ranking], list[float]]:
+        """BM25 of the user's words, and of the thesaurus' additions at a lower weight."""
+        rankings, weights = [self.lexical_ranking(query)], [self.params.lexical_weight]
+        if additions:
+            rankings.append(self.lexical_ranking(additions))
+            weights.append(self.params.expansion_weight)
+        return rankings, weights
+
+    def ranking(self, query: str, mode: Mode = "hybrid") -> Ranking:
+        """Every candidate passage for a query, best first."""
+        expanded = expand(query)  # the guideline's own words for what was asked
+        additions = expanded[len(query) :].strip()
+        p = self.params
+        if mode == "vector":
+            ranked = self.vector_ranking(expanded)
+        elif mode == "lexical":
+            lexical, weights = self._lexical_rankings(query, additions)
+            ranked = fuse(lexical, weights, k=p.fusion_k) if additions else lexical[0]
+        else:
+            lexical, weights = self._lexical_rankings(query, additions)
+            ranked = fuse(
+                [self.vector_ranking(expanded), *lexical],
+                [p.vector_weight, *weights],
+                k=p.fusion_k,
+                protect=p.protect,
+            )
+        return section_order(ranked, self._by_id, query)
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages for a query."""
         if not query.strip():
             return []
-        expanded = expand(query)  # the guideline's own words for what was asked
-        if mode == "vector":
-            ranked = self.vector_ranking(expanded)
-        elif mode == "lexical":
-            ranked = self.lexical_ranking(expanded)
-        else:
-            ranked = fuse([self.vector_ranking(expanded), self.lexical_ranking(expanded)])
         return [
             Hit(chunk=self._by_id[cid], score=score, rank=rank)
-            for rank, (cid, score) in enumerate(ranked[:k], start=1)
+            for rank, (cid, score) in enumerate(self.ranking(query, mode)[:k], start=1)
         ]
 
-
-def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion of several rankings, best first (ties by first appearance)."""
-    scores: dict[str, float] = {}
-    for ranking in rankings:
-        for rank, (cid, _) in enumerate(ranking, start=1):
-            scores[cid] = scores.get(cid, 0.0) + 1.0 / (RRF_K + rank)
-    return sorted(scores.items(), key=lambda item: -item[1])
+    def answer(self, query: str, chunk: Chunk, limit: int = 2) -> list[str]:
+        """The sentence(s) of a passage that best answer the question (see corpus.answers)."""
+        vector = self.embed_query(expand(query))  # the vector search used: cached, no cost
+        return best_sentences(query, chunk, vector, self._vectors.part_vectors(chunk.id), limit)

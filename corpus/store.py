@@ -60,8 +60,12 @@ def release_clients() -> None:
     SharedSystemClient.clear_system_cache()
 
 
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """The manifest of an index folder; IndexMissing / IndexCorrupt where it can't be had."""
+def read_manifest(folder: Path, check_model: bool = True) -> dict[str, Any]:
+    """The manifest of an index folder; IndexMissing / IndexCorrupt where it can't be had.
+
+    An index built with another embedding model cannot be queried (its vectors mean
+    something else); `ingest` reads it anyway (check_model=False) to rebuild it.
+    """
     path = folder / "manifest.json"
     if not folder.exists():
         raise IndexMissing(f"{folder}: no index yet (run: massage-review ingest)")
@@ -73,7 +77,7 @@ def read_manifest(folder: Path) -> dict[str, Any]:
         raise IndexCorrupt(f"{path}: unreadable ({error})") from error
     if not isinstance(manifest, dict) or manifest.get("format") != MANIFEST_FORMAT:
         raise IndexCorrupt(f"{path}: unknown manifest format")
-    if manifest.get("embedding") != MODEL_NAME:
+    if check_model and manifest.get("embedding") != MODEL_NAME:
         raise IndexCorrupt(f"{path}: built with another embedding model; rebuild it")
     return manifest
 

@@ -29,7 +29,8 @@ class Entry(BaseModel):
 def _pattern(phrase: str) -> str:
     parts = [re.escape(word).replace(r"\*", r"\w*") for word in phrase.split()]
     body = r"\s+".join(part if part != r"\w*" else r"\w+" for part in parts)
-    return rf"(?<!\w){body}(?!\w)"
+    # A hyphen is part of a word here: "stage" must not match inside "end-stage".
+    return rf"(?<![\w-]){body}(?![\w-])"
 
 
 @cache

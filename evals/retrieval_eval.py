@@ -1,7 +1,10 @@
-"""Retrieval quality: recall@1, recall@5 and MRR for hybrid, vector-only and lexical-only."""
+"""Retrieval quality: hit@1, hit@5 and MRR for hybrid, vector-only and lexical-only,
+and a determinism check (the same rankings on a second pass)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from corpus.chunking import Chunk
@@ -55,9 +58,22 @@ def unanswerable(retriever: Retriever, questions: list[RetrievalQuestion]) -> li
     return [q.id for q in questions if not any(answers(c, q) for c in retriever.chunks)]
 
 
+def ranking_fingerprint(retriever: Retriever, questions: list[RetrievalQuestion]) -> str:
+    """A hash of every question's top-DEPTH passage ids and scores in every mode."""
+    rankings = {
+        f"{mode}:{q.id}": [
+            (h.chunk.id, round(h.score, 6))
+            for h in retriever.search(q.question, k=DEPTH, mode=mode)
+        ]
+        for q in questions
+        for mode in MODES
+    }
+    return hashlib.sha256(json.dumps(rankings, sort_keys=True).encode()).hexdigest()[:16]
+
+
 def table(scores: list[ModeScore]) -> str:
     """The metrics side by side."""
-    lines = [f"{'mode':<8} {'recall@1':>9} {'recall@5':>9} {'MRR':>7}"]
+    lines = [f"{'mode':<8} {'hit@1':>9} {'hit@5':>9} {'MRR':>7}"]
     for s in scores:
         lines.append(f"{s.mode:<8} {s.recall_at_1:>9.3f} {s.recall_at_5:>9.3f} {s.mrr:>7.3f}")
     return "\n".join(lines)
