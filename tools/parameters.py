@@ -70,7 +70,6 @@ class Parameters(_Section):
     referral: ReferralParameters
     no_functional_deficit: NoDeficitParameters
     readings: ReadingParameters
-    qualified_credentials: tuple[str, ...]
 
 
 @cache
