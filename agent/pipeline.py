@@ -6,6 +6,7 @@ index and the offline rationale, and marks the result a draft for the CQE.
 
 from __future__ import annotations
 
+from agent.attention import IndexEmbedder, cite_attention
 from agent.citations import cite
 from agent.drafting import draft_rationale
 from corpus.retrieval import Retriever
@@ -13,12 +14,13 @@ from tools.case import Case
 from tools.determination import Determination
 from tools.dosage import stage_of
 from tools.parameters import parameters
-from tools.review import review_case
+from tools.review import review
 
 
 def determine(case: Case, retriever: Retriever) -> Determination:
     """The draft determination of one case."""
-    recommendation = review_case(case)
+    reviewed = review(case, embed=IndexEmbedder())
+    recommendation = reviewed.recommendation
     findings, citations = cite(recommendation.findings, retriever)
     recommendation = recommendation.model_copy(update={"findings": findings})
     stage, days = stage_of(case)
@@ -33,6 +35,7 @@ def determine(case: Case, retriever: Retriever) -> Determination:
         findings=findings,
         rationale=draft_rationale(case, recommendation, stage_text, citations),
         citations=citations,
+        attention=cite_attention(reviewed.attention, retriever),
         status="draft",
         drafted_by="offline",
         versions={

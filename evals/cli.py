@@ -89,7 +89,9 @@ def run_determinations(
         part = score(members, reviewed, corpus)
         print(
             f"{name:<16} {part.n:>4} cases  outcome accuracy {part.outcome_accuracy:.3f}  "
-            f"safety recall {part.safety_recall:.3f}  dosage {part.dosage_agreement:.3f}"
+            f"safety definite {part.safety_recall:.3f} caught {part.caught_safety_recall:.3f}  "
+            f"false safety {part.false_safety}  attention {part.attention_burden:.3f}  "
+            f"dosage {part.dosage_agreement:.3f}"
         )
         cases += members
         results += reviewed

@@ -48,6 +48,10 @@ class Expected(BaseModel):
     refer: bool
     codes: list[Code]
     safety: bool
+    attention: list[Code] = Field(
+        default_factory=list,
+        description="Codes of the attention items the writer expects (optional)",
+    )
 
 
 class GoldCase(BaseModel):
