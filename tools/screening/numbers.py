@@ -119,7 +119,9 @@ def _pressures(text: str, rules: NumberRules) -> list[Reading]:
     found = []
     for pattern in rules.blood_pressure:
         for match in pattern.finditer(text):
-            systolic, diastolic = int(match.group("systolic")), int(match.group("diastolic"))
+            groups = match.groupdict()
+            systolic = int(groups.get("systolic") or 0)
+            diastolic = int(groups.get("diastolic") or 0)
             if systolic > bp.systolic_above or diastolic > bp.diastolic_above:
                 found.append(Reading("blood_pressure.unstable", *match.span()))
     return found
@@ -166,12 +168,20 @@ WRITTEN_DATE = r"(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)"
 """A date as notes write it (US m/d/yy[yy] or ISO), read by `_date_of`."""
 
 DATED_WEIGHT = re.compile(
-    WRITTEN_DATE + r"\s*(?:[:=\-–]\s*)?"
+    WRITTEN_DATE + r"\)?\s*(?:[:=\-–]\s*)?"
     r"(?:(?:body\s+)?(?:weight|wt)\.?\s*[:=]?\s*)?"
     r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)",
     re.IGNORECASE,
 )
 """A weight written with its date ("12/20/25 176 lb", "2026-02-14: 73.5 kg")."""
+
+WEIGHT_THEN_DATE = re.compile(
+    r"\b(?:(?:body\s+)?(?:weight|wt)\.?)\s*[:=]?\s*"
+    r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)"
+    r"[^.;\d]{0,60}?\(?\s*" + WRITTEN_DATE,
+    re.IGNORECASE,
+)
+"""A weight followed by its date ("Wt 168 lb at intake (2025-09-15)")."""
 
 
 def _date_of(written: str) -> dt.date | None:
@@ -193,11 +203,15 @@ def _weight_series(text: str) -> list[Reading]:
     """
     w = parameters().readings
     weights = []
-    for match in DATED_WEIGHT.finditer(text):
-        when = _date_of(match.group("date"))
-        if when is not None:
-            kilograms = match.group("unit").lower().startswith("k")
-            weights.append((when, float(match.group("amount")), kilograms, match.span()))
+    seen: set[tuple[int, int]] = set()
+    for pattern in (DATED_WEIGHT, WEIGHT_THEN_DATE):
+        for match in pattern.finditer(text):
+            when = _date_of(match.group("date"))
+            span = match.span("amount")
+            if when is not None and span not in seen:
+                seen.add(span)
+                kilograms = match.group("unit").lower().startswith("k")
+                weights.append((when, float(match.group("amount")), kilograms, match.span()))
     if len(weights) < 2 or len({unit for _, _, unit, _ in weights}) != 1:
         return []
     weights.sort()
