@@ -14,7 +14,7 @@ from tools.screening.clusters import cluster_findings, read_clusters
 from tools.screening.fields import Facts, TextField
 from tools.screening.screen import screen_texts
 
-FACTS = Facts(review_year=2026, review_date=dt.date(2026, 3, 2))
+FACTS = Facts(review_year=2026, review_date=dt.date(2026, 9, 1))
 
 
 def _raised(text: str, field: str) -> set[str]:
@@ -170,6 +170,64 @@ def _raised(text: str, field: str) -> set[str]:
             "he dropped to his knees without passing out.",
             "subjective",
             "cluster:vertebrobasilar",
+            True,
+        ),
+        # b004: saddle numbness and hesitancy in the member's words
+        (
+            "'weird thing is I cant feel the toilet paper when I wipe' since the wkend",
+            "subjective",
+            "red_flag.pattern.saddle_anesthesia",
+            True,
+        ),
+        (
+            "He has to 'stand there a while' before he can start peeing.",
+            "subjective",
+            "red_flag.pattern.bladder_bowel_change",
+            True,
+        ),
+        # b011: breast cancer history described by its treatment
+        (
+            "s/p L lumpectomy + 6 wks radiation 2016, took anastrozole x 5 yrs",
+            "history.conditions",
+            "red_flag.history.cancer_personal",
+            True,
+        ),
+        # b012: weight loss told by the belt
+        (
+            "Says pants are falling off, had to punch a new hole in belt, not dieting.",
+            "subjective",
+            "red_flag.constitutional.unintended_weight_loss",
+            True,
+        ),
+        # b024: angina described
+        (
+            "'tightness in my chest like a belt' when walking uphill, goes away after rest.",
+            "subjective",
+            "red_flag.pattern.chest_symptoms",
+            True,
+        ),
+        # b038: weights in daily notes, dated by the note's date and "today"
+        (
+            "8/3 IE: LBP 7/10 after lifting 7/20. Wt 214 lb on clinic scale. 8/28 re-eval: "
+            "eating less, wt today 201 lb, not on any diet.",
+            "notes",
+            "red_flag.constitutional.unintended_weight_loss",
+            True,
+        ),
+        # b021: a TIA's signs that "went away" still count
+        (
+            "2 episodes where her L hand and L side of face went numb and her words came out "
+            "slurred for ~15 min, then went away.",
+            "subjective",
+            "cluster:stroke",
+            True,
+        ),
+        # b001: DVT after a knee scope, written in shorthand
+        (
+            "13 days s/p R knee scope, post op on the couch. R calf visibly bigger than L, skin "
+            "warm, TTP deep along medial calf, calf pain w/ passive DF.",
+            "objective",
+            "cluster:dvt",
             True,
         ),
     ],

@@ -97,6 +97,11 @@ class Part(_Data):
         description="The part is itself a statement of absence ('no imaging'): a negation "
         "does not drop it",
     )
+    transient: bool = Field(
+        default=False,
+        description="A sign that comes and goes (a TIA's): 'went away' does not drop it, "
+        "past history still does",
+    )
     fields: tuple[str, ...] = ("clinical",)
 
 
@@ -229,7 +234,9 @@ def _affirmed(part: Part, modifiers: frozenset[str]) -> bool:
     dropping = DROPPING - {"negated"} if part.absence else DROPPING
     if modifiers & dropping or "other_person" in modifiers:
         return False
-    return part.persistence == "history" or not modifiers & {"historical", "resolved"}
+    if part.persistence == "history":
+        return True
+    return not modifiers & ({"historical"} if part.transient else {"historical", "resolved"})
 
 
 def _seen(part: CompiledPart, document: Document) -> Seen | None:
