@@ -58,6 +58,13 @@ class ReadingParameters(_Section):
     recent_event_days: int
 
 
+class SemanticParameters(_Section):
+    threshold: float
+    max_clauses_per_case: int
+    max_items_per_case: int
+    min_words: int
+
+
 class Parameters(_Section):
     """The whole parameter file."""
 
@@ -70,6 +77,7 @@ class Parameters(_Section):
     referral: ReferralParameters
     no_functional_deficit: NoDeficitParameters
     readings: ReadingParameters
+    semantic: SemanticParameters
 
 
 @cache

@@ -18,6 +18,7 @@ from tools.credentials import practitioner_attention
 from tools.determination import AttentionItem
 from tools.findings import Finding
 from tools.screening.clusters import case_clusters, cluster_attention
+from tools.screening.semantic import case_semantic_attention
 
 Embed = Callable[[list[str]], np.ndarray]
 """Sentences in, L2-normalised vectors out (one row per sentence)."""
@@ -39,5 +40,9 @@ def find_attention(
 ) -> list[AttentionItem]:
     """Every attention item of a case, given the findings the rules raised."""
     items = practitioner_attention(case)
-    items += cluster_attention(case_clusters(case), findings)
+    clusters = case_clusters(case)
+    items += cluster_attention(clusters, findings)
+    if embed is not None:
+        covered = frozenset(result.compiled.rule.entry.id for result in clusters)
+        items += case_semantic_attention(case, findings, embed, covered)
     return unique(items)
