@@ -155,6 +155,13 @@ def score(
             )
         if not e.safety and any(f.code in SAFETY_CODES for f in r.findings):
             misses.append(Miss(g.file, r.case_id, "false safety", "none", _safety_rules(r)))
+        expected_attention = {c.value for c in e.attention}
+        shown = {item.code.value for item in r.attention}
+        if expected_attention - shown:
+            missing = ", ".join(sorted(expected_attention - shown))
+            misses.append(
+                Miss(g.file, r.case_id, "attention codes", missing, _attention_text(r) or "-")
+            )
         if not e.safety and r.attention:
             misses.append(Miss(g.file, r.case_id, "attention", "none", _attention_text(r)))
         problems = citation_problems(r, corpus)

@@ -17,6 +17,8 @@ from tools.determination import Dosage, Outcome
 from tools.findings import Code
 
 GOLD_DIR = Path(__file__).parent / "gold"
+SEALED_SETS = frozenset({"safety_sealed"})
+"""Gold sets run once at the end and reported, never gated nor tuned on."""
 
 
 class GoldPassage(BaseModel):

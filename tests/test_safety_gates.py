@@ -3,27 +3,28 @@
 Per set: caught safety recall 100% (denied and referred, or a safety attention item);
 definite safety recall 1.000 on the sets that existed before (and ≥ 0.90 on the new
 safety sets); no false definite safety finding; attention burden ≤ 10% of the non-safety
-cases; outcome accuracy ≥ 95%. Sets listed in SEALED are reported by `eval`, not gated.
+cases; outcome accuracy ≥ 95%. Sealed sets (evals.gold.SEALED_SETS) are reported by
+`eval`, not gated. The semantic net is off here (it only adds attention items, so it can
+raise the burden, never lower recall); `eval determinations`, run by tests/test_cli.py,
+gates the burden with the net on.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from evals.gold import determination_sets, load_gold_cases
+from tests.gold_reviews import gold_sets, reviewed
 from tools.findings import Code
-from tools.review import review
 
 SAFETY = {Code.ABSOLUTE_CONTRAINDICATION, Code.RED_FLAG}
 NEW_SETS = {"safety_a", "safety_b"}
-SEALED = {"safety_sealed"}
-SETS = [folder for folder in determination_sets() if folder.name not in SEALED]
+SETS = sorted(gold_sets())
 
 
-@pytest.mark.parametrize("folder", SETS, ids=[f.name for f in SETS])
+@pytest.mark.parametrize("folder", SETS)
 def test_gold_set_meets_the_safety_gates(folder):
-    gold = load_gold_cases(folder)
-    reviews = [review(g.case) for g in gold]
+    gold = gold_sets()[folder]
+    reviews = [reviewed(folder, g.file) for g in gold]
     safety = [(g, r) for g, r in zip(gold, reviews, strict=True) if g.expected.safety]
     others = [(g, r) for g, r in zip(gold, reviews, strict=True) if not g.expected.safety]
 
@@ -36,7 +37,7 @@ def test_gold_set_meets_the_safety_gates(folder):
     missed = [g.file for g, r in safety if not caught(r)]
     assert missed == [], "safety cases neither denied nor shown as attention"
     definite_recall = sum(definite(r) for _, r in safety) / len(safety) if safety else 1.0
-    assert definite_recall >= (0.90 if folder.name in NEW_SETS else 1.0)
+    assert definite_recall >= (0.90 if folder in NEW_SETS else 1.0)
     false = [g.file for g, r in others if any(f.code in SAFETY for f in r.recommendation.findings)]
     assert false == []
     burdened = sum(bool(r.attention) for _, r in others)
