@@ -33,6 +33,7 @@ from agent.graph import ReviewContext, review_determination
 from agent.llm import make_drafter
 from agent.record_commands import Usage, add_record_commands
 from agent.render import determination_text, hits_text
+from agent.second_reader import make_second_reader
 from corpus.ingest import build_index
 from corpus.retrieval import Retriever
 from corpus.sources import SourceError
@@ -116,7 +117,11 @@ def cmd_review(args: argparse.Namespace, config: Settings) -> int:
         )
         files = files[:most]
     drafter = make_drafter(config)  # a host not allowed stops here, before any work
-    context = ReviewContext(passages=open_retriever(config), drafter=drafter)
+    context = ReviewContext(
+        passages=open_retriever(config),
+        drafter=drafter,
+        second_reader=make_second_reader(config),
+    )
     results: list[Determination] = []
     for path in files:
         try:

@@ -31,6 +31,7 @@ from agent.graph import (
     state_serializer,
 )
 from agent.llm import make_drafter
+from agent.second_reader import make_second_reader
 from agent.store import Clock, DecisionRequest, NotFound, Stale, Store, open_store, utc_now
 from corpus.retrieval import Retriever
 from tools.case import Case
@@ -178,7 +179,11 @@ def open_reviews(
     record = store or open_store(config, clock)
     graph = build_graph(open_checkpoints(config.home, pause_at if pause else None))
     context = ReviewContext(
-        passages=passages, drafter=make_drafter(config), store=record, clock=clock
+        passages=passages,
+        drafter=make_drafter(config),
+        store=record,
+        clock=clock,
+        second_reader=make_second_reader(config),
     )
     return Reviews(record, graph, context, pause_at if pause else None)
 

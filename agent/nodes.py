@@ -13,6 +13,7 @@ from typing import Any, Literal
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
+from agent.attention import cite_attention
 from agent.citations import citation_of, cite, passage_for
 from agent.drafting import decision_rationale
 from agent.llm import DraftRequest, OfflineDrafter
@@ -24,6 +25,7 @@ from tools.dosage import stage_of
 from tools.parameters import parameters
 from tools.policy import recommend
 from tools.review import all_findings
+from tools.screening.attention import find_attention, unique
 
 MAX_ATTEMPTS = 2
 """A first draft and one retry; then the offline letter."""
@@ -44,14 +46,21 @@ def validate(state: ReviewState) -> Update:
     return {"case": Case.model_validate(case)}
 
 
-def run_tools(state: ReviewState) -> Update:
+def run_tools(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
     """The policy's recommendation (outcome, dosage, findings, which decided) and stage;
-    findings a CQE confirmed join the tools' own before the policy applies."""
+    findings a CQE confirmed join the tools' own before the policy applies. Beside it,
+    the attention items of the other readers, which never touch the recommendation."""
     case = state["case"]
     stage, days = stage_of(case)
     findings = all_findings(case) + list(state.get("confirmed") or [])
+    recommendation = recommend(case, findings)
+    context = runtime.context
+    attention = find_attention(case, recommendation.findings, embed=context.embed)
+    if context.second_reader is not None:
+        attention = unique([*attention, *context.second_reader(case, recommendation.findings)])
     return {
-        "recommendation": recommend(case, findings),
+        "recommendation": recommendation,
+        "attention": attention,
         "stage": f"{stage} ({days} days since onset or exacerbation)",
     }
 
@@ -67,8 +76,17 @@ def retrieve(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
         routes = citation_of(passage_for(ROUTES_KEY, source))
         if routes.id not in {c.id for c in citations}:
             citations = [*citations, routes]
+    attention = cite_attention(state.get("attention", []), source)
+    known = {c.id for c in citations}
+    for item in attention:
+        for passage_id in item.citations:
+            chunk = source.get(passage_id)
+            if passage_id not in known and chunk is not None:
+                known.add(passage_id)
+                citations = [*citations, citation_of(chunk)]
     return {
         "recommendation": recommendation.model_copy(update={"findings": findings}),
+        "attention": attention,
         "citations": citations,
         "routes": routes,
     }
@@ -143,6 +161,7 @@ def record_draft(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
         deciding=r.deciding,
         rationale=state["draft"].text,
         citations=state["citations"],
+        attention=state.get("attention", []),
         revision=state["revision"],
         status="draft",
         drafted_by=state["draft"].drafted_by,

@@ -9,16 +9,22 @@ drafter, the store and the clock.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NotRequired, Protocol, TypedDict
 
+from agent.attention import IndexEmbedder
 from agent.llm import Drafter, DraftResult
 from corpus.retrieval import Retriever
 from tools.case import Case
-from tools.determination import Citation, Determination, Recommendation
+from tools.determination import AttentionItem, Citation, Determination, Recommendation
 from tools.findings import Finding
+from tools.screening.attention import Embed
+
+SecondReader = Callable[[Case, Sequence[Finding]], list[AttentionItem]]
+"""An LLM's reading of a case: attention items for what it believes present (never a
+finding, never an outcome); see agent.second_reader."""
 
 
 class ReviewInput(TypedDict):
@@ -46,6 +52,10 @@ class ReviewState(TypedDict):
     recommendation: NotRequired[Recommendation]
     """The policy's outcome, dosage and findings (findings carry citation ids once
     `retrieve` has run); never changed by the drafter."""
+    attention: NotRequired[list[AttentionItem]]
+    """What the readers other than the label rules suspect may be present (sign
+    clusters, the semantic net, the LLM second reader): for the CQE to settle; never
+    part of the recommendation (review-policy §4)."""
     stage: NotRequired[str]
     """The stage of the condition in words, e.g. 'sub-acute (45 days since onset …)'."""
     citations: NotRequired[list[Citation]]
@@ -102,3 +112,7 @@ class ReviewContext:
     """The review store; None for the stateless `review` and `eval`."""
     clock: Callable[[], datetime] = field(default=utc_now)
     """The time source (UTC-aware); tests inject a fixed one."""
+    embed: Embed | None = field(default_factory=IndexEmbedder)
+    """The semantic net's embedder (the index's own model); None turns the net off."""
+    second_reader: SecondReader | None = None
+    """The LLM second reader when an LLM is configured; None offline."""

@@ -18,6 +18,7 @@ from corpus.sources import read_all
 from evals.determination_eval import score, summary
 from evals.gold import (
     GOLD_DIR,
+    SEALED_SETS,
     GoldCase,
     determination_sets,
     load_gold_cases,
@@ -151,7 +152,8 @@ def run_determinations(
     report, apply the gate.
 
     Without --gold every gold set is reviewed: a line per set, then the metrics and the
-    gate over all of them together. With an LLM drafter, who drafted is counted too.
+    gate over all of them together. With an LLM drafter, who drafted is counted too. A
+    sealed set (run once, never tuned on) gets its line but stays out of the gate.
     """
     context = ReviewContext(passages=retriever, drafter=drafter or OfflineDrafter())
     sets = _gold_sets(gold)
@@ -164,8 +166,13 @@ def run_determinations(
         part = score(members, reviewed, corpus)
         print(
             f"{name:<16} {part.n:>4} cases  outcome accuracy {part.outcome_accuracy:.3f}  "
-            f"safety recall {part.safety_recall:.3f}  dosage {part.dosage_agreement:.3f}"
+            f"safety definite {part.safety_recall:.3f} caught {part.caught_safety_recall:.3f}  "
+            f"false safety {part.false_safety}  attention {part.attention_burden:.3f}  "
+            f"dosage {part.dosage_agreement:.3f}"
         )
+        if name in SEALED_SETS and gold is None:
+            print(f"{'':<16} (sealed: reported, not gated)")
+            continue
         cases += members
         results += reviewed
     scores = score(cases, results, corpus)

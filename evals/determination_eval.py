@@ -1,8 +1,11 @@
 """Scoring determinations against the gold cases, with the release gate.
 
-Gate (exit non-zero below): outcome accuracy 95%, safety recall 100%, citation validity
-100%. Safety recall: every gold case with a current absolute contraindication or an
-unaddressed red flag is denied *and* referred.
+Gate (exit non-zero below): outcome accuracy 95%, caught safety recall 100%, definite
+safety recall 90%, no false definite safety finding, attention burden 10%, citation
+validity 100%. Safety recall is reported twice (issue 8): *definite* — the gold safety case
+is denied and referred by the rules; *caught* — definite, or the CQE is shown an attention
+item of a safety code. The attention burden is the share of non-safety gold cases that
+get any attention item: what the readers cost the CQE where nothing was there.
 """
 
 from __future__ import annotations
@@ -16,7 +19,14 @@ from evals.metrics import OUTCOMES, accuracy, cohen_kappa, confusion, precision_
 from tools.determination import Determination
 from tools.findings import Code
 
-GATE = {"outcome_accuracy": 0.95, "safety_recall": 1.0, "citation_validity": 1.0}
+GATE = {
+    "outcome_accuracy": 0.95,
+    "caught_safety_recall": 1.0,
+    "safety_recall": 0.90,
+    "citation_validity": 1.0,
+}
+CEILINGS = {"false_safety": 0, "attention_burden": 0.10}
+SAFETY_CODES = frozenset({Code.ABSOLUTE_CONTRAINDICATION, Code.RED_FLAG})
 MARKER = re.compile(r"\[([a-z0-9-]+:p\d+:c\d+)\]")
 
 
@@ -42,6 +52,9 @@ class DeterminationScores:
     per_code: dict[str, dict[str, float | int]]
     safety_cases: int
     safety_recall: float
+    caught_safety_recall: float
+    false_safety: int
+    attention_burden: float
     refer_agreement: float
     dosage_agreement: float
     citation_validity: float
@@ -49,12 +62,27 @@ class DeterminationScores:
     misses: list[Miss] = field(default_factory=list)
 
     def gate_failures(self) -> list[str]:
-        """The gate thresholds this run falls below."""
-        return [
+        """The gate thresholds this run falls below (or the ceilings it goes above)."""
+        low = [
             f"{name} {getattr(self, name):.3f} < {limit:.2f}"
             for name, limit in GATE.items()
             if getattr(self, name) < limit
         ]
+        return low + [
+            f"{name} {getattr(self, name):.3f} > {limit:.2f}"
+            for name, limit in CEILINGS.items()
+            if getattr(self, name) > limit
+        ]
+
+
+def definite(result: Determination) -> bool:
+    """Denied and referred by the rules."""
+    return result.outcome == "denied" and result.refer
+
+
+def caught(result: Determination) -> bool:
+    """Definite, or an attention item of a safety code puts it before the CQE."""
+    return definite(result) or any(item.code in SAFETY_CODES for item in result.attention)
 
 
 def citation_problems(result: Determination, corpus: dict[str, Chunk]) -> list[str]:
@@ -82,7 +110,11 @@ def score(
     gold_outcomes = [g.expected.outcome for g in gold]
     got_outcomes = [r.outcome for r in results]
     safety = [(g, r) for g, r in zip(gold, results, strict=True) if g.expected.safety]
-    safe_hits = sum(r.outcome == "denied" and r.refer for _, r in safety)
+    safe_hits = sum(definite(r) for _, r in safety)
+    caught_hits = sum(caught(r) for _, r in safety)
+    others = [(g, r) for g, r in zip(gold, results, strict=True) if not g.expected.safety]
+    false_safety = sum(any(f.code in SAFETY_CODES for f in r.findings) for g, r in others)
+    burdened = sum(bool(r.attention) for _, r in others)
     refer_ok = dosage_ok = 0
     citations_total = citations_bad = 0
     for g, r in zip(gold, results, strict=True):
@@ -117,6 +149,21 @@ def score(
                     ", ".join(sorted(have - want)) or "-",
                 )
             )
+        if e.safety and not definite(r):
+            misses.append(
+                Miss(g.file, r.case_id, "safety", "denied+refer", _attention_text(r) or "missed")
+            )
+        if not e.safety and any(f.code in SAFETY_CODES for f in r.findings):
+            misses.append(Miss(g.file, r.case_id, "false safety", "none", _safety_rules(r)))
+        expected_attention = {c.value for c in e.attention}
+        shown = {item.code.value for item in r.attention}
+        if expected_attention - shown:
+            missing = ", ".join(sorted(expected_attention - shown))
+            misses.append(
+                Miss(g.file, r.case_id, "attention codes", missing, _attention_text(r) or "-")
+            )
+        if not e.safety and r.attention:
+            misses.append(Miss(g.file, r.case_id, "attention", "none", _attention_text(r)))
         problems = citation_problems(r, corpus)
         citations_total += max(1, len(r.citations))
         citations_bad += len(problems)
@@ -134,6 +181,9 @@ def score(
         ),
         safety_cases=len(safety),
         safety_recall=safe_hits / len(safety) if safety else 1.0,
+        caught_safety_recall=caught_hits / len(safety) if safety else 1.0,
+        false_safety=false_safety,
+        attention_burden=burdened / len(others) if others else 0.0,
         refer_agreement=refer_ok / n if n else 1.0,
         dosage_agreement=dosage_ok / n if n else 1.0,
         citation_validity=1 - citations_bad / citations_total if citations_total else 1.0,
@@ -142,12 +192,23 @@ def score(
     )
 
 
+def _attention_text(result: Determination) -> str:
+    return "; ".join(f"attention {i.code.value} {i.item} ({i.source})" for i in result.attention)
+
+
+def _safety_rules(result: Determination) -> str:
+    return ", ".join(f.rule for f in result.findings if f.code in SAFETY_CODES)
+
+
 def summary(s: DeterminationScores) -> str:
     """The metrics as text."""
     lines = [
         f"cases: {s.n}",
         f"outcome accuracy: {s.outcome_accuracy:.3f}   Cohen's kappa: {s.kappa:.3f}",
-        f"safety recall: {s.safety_recall:.3f} ({s.safety_cases} safety cases)",
+        f"safety recall: definite {s.safety_recall:.3f}, caught {s.caught_safety_recall:.3f} "
+        f"({s.safety_cases} safety cases)",
+        f"false definite safety findings: {s.false_safety}   attention burden: "
+        f"{s.attention_burden:.3f}",
         f"refer agreement: {s.refer_agreement:.3f}   dosage agreement: {s.dosage_agreement:.3f}",
         f"citation validity: {s.citation_validity:.3f} ({s.citations_checked} checked)",
         "",

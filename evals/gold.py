@@ -17,6 +17,8 @@ from tools.determination import Dosage, Outcome
 from tools.findings import Code
 
 GOLD_DIR = Path(__file__).parent / "gold"
+SEALED_SETS = frozenset({"safety_sealed"})
+"""Gold sets run once at the end and reported, never gated nor tuned on."""
 
 
 class GoldPassage(BaseModel):
@@ -48,6 +50,10 @@ class Expected(BaseModel):
     refer: bool
     codes: list[Code]
     safety: bool
+    attention: list[Code] = Field(
+        default_factory=list,
+        description="Codes of the attention items the writer expects (optional)",
+    )
 
 
 class GoldCase(BaseModel):

@@ -106,8 +106,11 @@ def test_node_updates_touch_only_their_keys(retriever):
     case = load_case(PARTIAL_CASE)
     state = {"case": case, "revision": 1}
     assert nodes.validate(state) == {}
-    tools = nodes.run_tools(state)
-    assert set(tools) == {"recommendation", "stage"}
+    from langgraph.runtime import Runtime
+
+    runtime = Runtime(context=ReviewContext(passages=retriever, drafter=OfflineDrafter()))
+    tools = nodes.run_tools(state, runtime)
+    assert set(tools) == {"recommendation", "attention", "stage"}
 
 
 def test_logging_is_quiet_at_info(caplog, retriever):
@@ -162,3 +165,49 @@ def test_a_refused_decision_leaves_the_thread_awaiting_the_cqe(tmp_path, retriev
     final = decide_thread(graph, draft.case_id, draft.revision, good, context)
     assert final.status == "returned" and final.decision.by == "bea"
     assert "Returned for more information by clinical quality evaluator bea" in final.rationale
+
+
+def test_a_described_sign_becomes_a_cited_attention_item_and_leaves_the_outcome(retriever):
+    """review-policy §4: what a reader other than the label rules suspects reaches the
+    draft as an attention item with its passage among the citations; the recommendation
+    stays the policy's, and with the net off the item is gone but nothing else changes."""
+    from tests.factories import make_case
+
+    case = make_case(objective="Left calf swollen compared with the right; hypertonic QL.")
+    on = review_determination(case, ReviewContext(passages=retriever, drafter=OfflineDrafter()))
+    off = review_determination(
+        case, ReviewContext(passages=retriever, drafter=OfflineDrafter(), embed=None)
+    )
+    assert [item.code.value for item in on.attention] == ["ABSOLUTE_CONTRAINDICATION"]
+    cited = {c.id for c in on.citations}
+    assert all(pid in cited for item in on.attention for pid in item.citations)
+    assert on.attention[0].quote in case.objective
+    assert off.attention == []
+    assert (on.outcome, on.approved, on.refer) == (off.outcome, off.approved, off.refer)
+
+
+def test_the_second_reader_adds_attention_items_through_the_graph(retriever):
+    """An LLM second reader is one more reader: its items join the draft's attention."""
+    from tests.factories import make_case
+    from tools.determination import AttentionItem
+
+    case = make_case(subjective="Pain at night, no position helps.")
+
+    def reader(case, findings) -> list[AttentionItem]:
+        return [
+            AttentionItem(
+                id="att-test",
+                item="night pain",
+                code="RED_FLAG",
+                field="subjective",
+                quote="no position helps",
+                why="scripted",
+                source="llm:test",
+            )
+        ]
+
+    context = ReviewContext(
+        passages=retriever, drafter=OfflineDrafter(), embed=None, second_reader=reader
+    )
+    draft = review_determination(case, context)
+    assert "att-test" in {item.id for item in draft.attention}

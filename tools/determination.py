@@ -7,6 +7,7 @@ the tools' recommendation beside a CQE's decision) only add, never change meanin
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -56,7 +57,13 @@ class Recommendation(BaseModel):
     )
 
 
-AttentionSource = str  # "cluster:<name>", "semantic" or "llm:<model>"
+AttentionSource = str  # "cluster:<name>", "semantic", "llm:<model>" or "credential"
+
+
+def attention_id(code: str, field: str, quote: str) -> str:
+    """A stable id for an attention item: the same suspicion keeps its id across runs."""
+    digest = hashlib.sha256(f"{code}\x1f{field}\x1f{quote}".encode()).hexdigest()
+    return f"att-{digest[:10]}"
 
 
 class AttentionItem(BaseModel):
@@ -71,9 +78,16 @@ class AttentionItem(BaseModel):
     field: str = Field(description="Where the quote is, e.g. 'objective'")
     quote: str = Field(description="Exact text from the case")
     why: str = Field(description="One sentence: why this reader suspects the item")
-    source: AttentionSource = Field(description="'cluster:<name>', 'semantic' or 'llm:<model>'")
+    source: AttentionSource = Field(
+        description="'cluster:<name>', 'semantic', 'llm:<model>' or 'credential'"
+    )
     score: float | None = Field(default=None, description="Similarity or confidence, if any")
     citations: list[str] = Field(default_factory=list, description="Passage ids")
+    guideline_key: str = Field(
+        default="",
+        description="Key of the guideline passage of the item (tools/data/"
+        "guideline_sections.yaml); the citation ids resolve it against the index",
+    )
 
 
 class SettledItem(BaseModel):

@@ -1,8 +1,9 @@
 """Documentation and eligibility checks that need no clinical-text reading.
 
-Credential, measurable goals, self-care, presence and freshness of outcome measures, and
-"little or no pain and no functional deficit" (review-policy §1). Patterns and
-thresholds come from data files (goals.yaml, parameters.yaml, mcid.yaml).
+Credential (read in tools/credentials.py), measurable goals, self-care, presence and
+freshness of outcome measures, and "little or no pain and no functional deficit"
+(review-policy §1). Patterns and thresholds come from data files (goals.yaml,
+parameters.yaml, mcid.yaml).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from functools import cache
 
 from tools.case import Case
+from tools.credentials import practitioner_findings
 from tools.datafiles import load_yaml
 from tools.findings import Code, Finding
 from tools.mcid import instruments
@@ -26,6 +28,15 @@ EMPTY_SELF_CARE = re.compile(
 )
 """Self-care that is absent, or only promised for later ("to be given next visit")."""
 
+__all__ = [
+    "goal_findings",
+    "goal_is_measurable",
+    "no_functional_deficit_findings",
+    "outcome_documentation_findings",
+    "practitioner_findings",
+    "self_care_findings",
+]
+
 
 @cache
 def _goal_patterns() -> list[re.Pattern[str]]:
@@ -36,33 +47,6 @@ def _goal_patterns() -> list[re.Pattern[str]]:
 def goal_is_measurable(goal: str) -> bool:
     """Whether a goal carries a number, a time frame, or a named activity with a target."""
     return any(pattern.search(goal) for pattern in _goal_patterns())
-
-
-def _credential_tokens(credential: str) -> list[str]:
-    return [
-        token.replace(".", "").replace(" ", "").upper()
-        for token in re.split(r"[,/;&]|\band\b", credential)
-        if token.strip()
-    ]
-
-
-def practitioner_findings(case: Case) -> list[Finding]:
-    """NOT_QUALIFIED_PRACTITIONER unless one of the credentials may provide massage."""
-    qualified = {c.upper() for c in parameters().qualified_credentials}
-    tokens = _credential_tokens(case.practitioner.credential)
-    if any(token in qualified for token in tokens):
-        return []
-    return [
-        Finding(
-            code=Code.NOT_QUALIFIED_PRACTITIONER,
-            detail=f"Credential {case.practitioner.credential!r} is not one that may provide "
-            "therapeutic massage (LMT, PT, DC, LAc, or MD/DO directing care).",
-            evidence=f"practitioner.credential = {case.practitioner.credential}",
-            field="practitioner.credential",
-            rule="documentation.credential",
-            guideline_key="mn_practitioner",
-        )
-    ]
 
 
 def goal_findings(case: Case) -> list[Finding]:

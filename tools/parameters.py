@@ -72,6 +72,15 @@ class LimitParameters(_Section):
     problems_listed: int = Field(ge=1)
 
 
+class SemanticParameters(_Section):
+    """The semantic net's threshold and cost bounds (review-policy §4 attention items)."""
+
+    threshold: float
+    max_clauses_per_case: int
+    max_items_per_case: int
+    min_words: int
+
+
 class Parameters(_Section):
     """The whole parameter file."""
 
@@ -84,8 +93,8 @@ class Parameters(_Section):
     referral: ReferralParameters
     no_functional_deficit: NoDeficitParameters
     readings: ReadingParameters
-    qualified_credentials: tuple[str, ...]
     limits: LimitParameters
+    semantic: SemanticParameters
 
 
 @cache

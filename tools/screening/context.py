@@ -158,6 +158,10 @@ class SentenceContext:
         """
         return self.inert_from is not None and position >= self.inert_from
 
+    def clauses(self) -> list[Span]:
+        """The clauses of the sentence, in order."""
+        return list(self._clauses)
+
     def clause_of(self, position: int) -> Span:
         """The clause holding a character position (the sentence if none does)."""
         for clause in self._clauses:

@@ -10,9 +10,29 @@ from __future__ import annotations
 
 from tools.findings import Code, Finding
 from tools.screening.engine import Mention
+from tools.screening.regions import Treated
 from tools.screening.rules import Rule, RuleSet
 
 _CODE_ORDER = {code: index for index, code in enumerate(Code)}
+
+
+def elsewhere(mention: Mention, rules: RuleSet, treated: Treated | None) -> bool:
+    """Whether the mention's sentence names a site and nothing at or near a treated region."""
+    if treated is None or treated.near is None:
+        return False
+    s = mention.sentence
+    if rules.regions.site(mention.text.norm, s.start, s.end) is None:
+        return False
+    return not treated.near.search(mention.text.norm, s.start, s.end)
+
+
+def _label(rule: Rule, mention: Mention) -> str:
+    """The entry's label, or the kind the matched words name (a drug class)."""
+    matched = mention.matched.lower()
+    for kind, words in rule.entry.kinds.items():
+        if any(matched == word.lower() for word in words):
+            return f"{kind}, counted as {rule.entry.label}"
+    return rule.entry.label
 
 
 def finding_for(
@@ -22,14 +42,17 @@ def finding_for(
     how: str | None,
     modalities: dict[str, str],
     rules: RuleSet,
+    treated: Treated | None = None,
 ) -> Finding:
     """The finding a rule raises on its first counted mention."""
     addressed = code is not rule.entry.code and rule.addressed_detail
     template = rule.addressed_detail if addressed else rule.detail
     s = mention.sentence
     site = rules.regions.site(mention.text.norm, s.start, s.end) or "site not stated"
+    if rule.elsewhere == "count" and elsewhere(mention, rules, treated):
+        site = f"{site}, away from the treated area"
     detail = template.format(
-        label=rule.entry.label,
+        label=_label(rule, mention),
         match=mention.matched,
         site=site,
         field=mention.text.field.path,

@@ -88,6 +88,11 @@ class Entry(_Data):
         "(which list wins: active cancer at the site over a history of cancer)",
     )
     near_treated_region: bool = False
+    kinds: dict[str, tuple[str, ...]] = Field(
+        default={},
+        description="What the finding names when one of these terms matched (a drug "
+        "class: 'antiplatelet therapy' for ticagrelor under anticoagulant therapy)",
+    )
     same_condition: bool = False
     unless_therapeutic_purpose: bool = False
     fields: tuple[str, ...] = ("clinical",)
@@ -108,6 +113,12 @@ class RuleList(_Data):
     """One list of the guideline (e.g. 'Present Complaint'), with its detail templates."""
 
     heading: str
+    elsewhere: Literal["count", "skip"] | None = Field(
+        default=None,
+        description="Local lists: a mention whose sentence names a site away from the "
+        "treated regions is still counted with the site said to be elsewhere ('count', "
+        "absolute: review-policy §1) or not counted ('skip', relative)",
+    )
     detail: str
     addressed_detail: str | None = None
     entries: tuple[Entry, ...]

@@ -120,7 +120,9 @@ def _pressures(text: str, rules: NumberRules) -> list[Reading]:
     found = []
     for pattern in rules.blood_pressure:
         for match in pattern.finditer(text):
-            systolic, diastolic = int(match.group("systolic")), int(match.group("diastolic"))
+            groups = match.groupdict()
+            systolic = int(groups.get("systolic") or 0)
+            diastolic = int(groups.get("diastolic") or 0)
             if systolic > bp.systolic_above or diastolic > bp.diastolic_above:
                 found.append(Reading("blood_pressure.unstable", *match.span()))
     return found
@@ -167,12 +169,70 @@ WRITTEN_DATE = r"(?P<date>\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b)"
 """A date as notes write it (US m/d/yy[yy] or ISO), read by `_date_of`."""
 
 DATED_WEIGHT = re.compile(
-    WRITTEN_DATE + r"\s*(?:[:=\-–]\s*)?"
+    WRITTEN_DATE + r"\)?\s*(?:[:=\-–]\s*)?"
     r"(?:(?:body\s+)?(?:weight|wt)\.?\s*[:=]?\s*)?"
     r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)",
     re.IGNORECASE,
 )
 """A weight written with its date ("12/20/25 176 lb", "2026-02-14: 73.5 kg")."""
+
+WEIGHT_THEN_DATE = re.compile(
+    r"\b(?:(?:body\s+)?(?:weight|wt)\.?)\s*[:=]?\s*"
+    r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)"
+    r"[^.;\d]{0,60}?\(?\s*" + WRITTEN_DATE,
+    re.IGNORECASE,
+)
+"""A weight followed by its date ("Wt 168 lb at intake (2025-09-15)")."""
+
+
+DATE_MARK = re.compile(
+    r"(?:^|(?<=[.;\n])|(?<=[.;]\s))\s*(?P<short>\d{1,2}/\d{1,2})(?=\s*(?:[:\-–]|\w[\w\-]*:))"
+    r"|(?<![\d/])(?P<month>\d{1,2}/\d{4})(?![\d/])"
+    r"|(?<![\d/])(?P<full>\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2})(?![\d/])"
+    r"|\b(?P<today>today)\b",
+    re.IGNORECASE,
+)
+"""Dates that head what follows them in a note: "8/3 IE:" at a sentence start, "10/2025",
+a full date, or "today" (the review date). A short "7/10" elsewhere is a pain score."""
+
+NOTED_WEIGHT = re.compile(
+    r"\b(?:weight|wt|scale)\b[^.;\d]{0,25}?"
+    r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)",
+    re.IGNORECASE,
+)
+"""A weight named as one ("Wt 214 lb", "on our scale 169 lb"), dated by the mark before it."""
+
+
+def _mark_date(match: re.Match[str], review_date: dt.date) -> dt.date | None:
+    if match.group("today"):
+        return review_date
+    if match.group("full"):
+        return _date_of(match.group("full"))
+    try:
+        if match.group("month"):
+            month, year = (int(p) for p in match.group("month").split("/"))
+            return dt.date(year, month, 15)
+        month, day = (int(p) for p in match.group("short").split("/"))
+        when = dt.date(review_date.year, month, day)
+    except ValueError:
+        return None
+    return when if when <= review_date else when.replace(year=review_date.year - 1)
+
+
+def _noted_weights(
+    text: str, review_date: dt.date | None
+) -> list[tuple[dt.date, float, bool, tuple[int, int]]]:
+    """Weights dated by the latest date mark before them in the text (daily-note style)."""
+    if review_date is None:
+        return []
+    marks = [(m.start(), _mark_date(m, review_date)) for m in DATE_MARK.finditer(text)]
+    found = []
+    for match in NOTED_WEIGHT.finditer(text):
+        dates = [when for start, when in marks if start < match.start() and when is not None]
+        if dates:
+            kilograms = match.group("unit").lower().startswith("k")
+            found.append((dates[-1], float(match.group("amount")), kilograms, match.span()))
+    return found
 
 
 def _date_of(written: str) -> dt.date | None:
@@ -185,7 +245,7 @@ def _date_of(written: str) -> dt.date | None:
         return None
 
 
-def _weight_series(text: str) -> list[Reading]:
+def _weight_series(text: str, review_date: dt.date | None = None) -> list[Reading]:
     """A loss read off dated weights ("11/15/25 184 lb; 02/14/26 162 lb"), per 6 months.
 
     The greatest drop between two dated weights no more than the policy's months apart
@@ -194,11 +254,18 @@ def _weight_series(text: str) -> list[Reading]:
     """
     w = parameters().readings
     weights = []
-    for match in DATED_WEIGHT.finditer(text):
-        when = _date_of(match.group("date"))
-        if when is not None:
-            kilograms = match.group("unit").lower().startswith("k")
-            weights.append((when, float(match.group("amount")), kilograms, match.span()))
+    seen: set[tuple[int, int]] = set()
+    for pattern in (DATED_WEIGHT, WEIGHT_THEN_DATE):
+        for match in pattern.finditer(text):
+            when = _date_of(match.group("date"))
+            span = match.span("amount")
+            if when is not None and span not in seen:
+                seen.add(span)
+                kilograms = match.group("unit").lower().startswith("k")
+                weights.append((when, float(match.group("amount")), kilograms, match.span()))
+    for when, amount, kilograms, span in _noted_weights(text, review_date):
+        if not any(a <= span[0] + 4 and span[1] - 4 <= b for *_, (a, b) in weights):
+            weights.append((when, amount, kilograms, span))
     if len(weights) < 2 or len({unit for _, _, unit, _ in weights}) != 1:
         return []
     weights.sort()
@@ -263,6 +330,6 @@ def _recent_events(text: str, review_date: dt.date | None) -> list[Reading]:
 def readings(text: str, rules: NumberRules, review_date: dt.date | None = None) -> list[Reading]:
     """Every temperature, blood-pressure, weight-loss and dated-event reading in the text."""
     found = _temperatures(text, rules) + _pressures(text, rules) + _weight_losses(text, rules)
-    found += _weight_series(text) + _recent_events(text, review_date)
+    found += _weight_series(text, review_date) + _recent_events(text, review_date)
     unique = {(r.kind, r.start): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.start, r.kind))

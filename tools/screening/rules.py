@@ -62,6 +62,7 @@ class Rule:
     addressed_by: Matcher | None
     modality: str | None
     bases: frozenset[str]
+    elsewhere: str | None = None
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,7 @@ def _compile_rule(
             unless=compile_terms(entry.unless_terms),
             addressed_by=compile_terms(entry.addressed_by),
             modality=modality,
+            elsewhere=rule_list.elsewhere,
             bases=frozenset(
                 b
                 for b in BASE_FIELDS

@@ -17,7 +17,7 @@ from tools.case import Case
 from tools.findings import Finding
 from tools.screening.addressed import addressed_how, clearances
 from tools.screening.engine import DROPPING, Document, FieldText, Mention, mentions
-from tools.screening.explain import finding_for, ordered
+from tools.screening.explain import elsewhere, finding_for, ordered
 from tools.screening.fields import Facts, TextField, case_facts, case_texts, reads
 from tools.screening.regions import Treated
 from tools.screening.rules import Rule, RuleSet, rule_set
@@ -55,12 +55,13 @@ def screen_texts(texts: Sequence[TextField], facts: Facts | None = None) -> list
         if how is not None and rule.entry.addressed_code is not None:
             code = rule.entry.addressed_code
             addressed[rule.entry.id] = (found[0], how)
-        findings.append((found[0], finding_for(rule, found[0], code, how, modalities, rules)))
+        finding = finding_for(rule, found[0], code, how, modalities, rules, treated)
+        findings.append((found[0], finding))
     for rule in rules.rules:
         target = rule.entry.only_with_addressed
         if target in addressed:
             mention, how = addressed[target]
-            finding = finding_for(rule, mention, rule.entry.code, how, modalities, rules)
+            finding = finding_for(rule, mention, rule.entry.code, how, modalities, rules, treated)
             findings.append((mention, finding))
     return ordered(_without_subsumed(findings, rules))
 
@@ -113,6 +114,8 @@ def _hits(rule: Rule, document: Document, rules: RuleSet, treated: Treated) -> l
         if index not in checked:
             checked[index] = _field_ok(rule, mention.text, rules, treated)
         if checked[index] and mention.counts and _near(rule, mention, treated):
+            if rule.elsewhere == "skip" and elsewhere(mention, rules, treated):
+                continue
             found.append(mention)
     return found
 
