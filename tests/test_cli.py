@@ -109,7 +109,10 @@ def test_when_index_corrupt_then_exit_2_with_hint(tmp_path, corpus_home):
 def test_eval_commands_meet_their_targets(corpus_home, tmp_path, suite):
     args = ["eval", suite]
     if suite == "determinations":
-        args += ["--report", str(tmp_path / "report.html")]
+        # One set through the command (report, gate, the semantic net on): the gates of
+        # every set run in-process in test_safety_gates.py; `make eval` runs all of them
+        # with the net (about 45 s here, too much for every `make test`).
+        args += ["--gold", "evals/gold/safety_b", "--report", str(tmp_path / "report.html")]
     result = run(corpus_home, *args)
     assert result.returncode == 0, result.stdout + result.stderr
     if suite == "determinations":
