@@ -17,8 +17,10 @@ from tools.determination import Dosage, Outcome
 from tools.findings import Code
 
 GOLD_DIR = Path(__file__).parent / "gold"
-SEALED_SETS = frozenset({"safety_sealed"})
-"""Gold sets run once at the end and reported, never gated nor tuned on."""
+SEALED_SETS: frozenset[str] = frozenset()
+"""Gold sets run once at the end and reported, never gated nor tuned on. `safety_sealed`
+was one until its first run was recorded (evals/gold/README.md) and its misses fixed; it
+is gated now. The next sealed set goes here."""
 
 
 class GoldPassage(BaseModel):

@@ -4,7 +4,8 @@ Per set: caught safety recall 100% (denied and referred, or a safety attention i
 definite safety recall 1.000 on the sets that existed before (and ≥ 0.90 on the new
 safety sets); no false definite safety finding; attention burden ≤ 10% of the non-safety
 cases; outcome accuracy ≥ 95%. Sealed sets (evals.gold.SEALED_SETS) are reported by
-`eval`, not gated. The semantic net is off here (it only adds attention items, so it can
+`eval`, not gated; `safety_sealed` left that list once its first run was recorded and its
+misses fixed. The semantic net is off here (it only adds attention items, so it can
 raise the burden, never lower recall); `eval determinations`, run by tests/test_cli.py,
 gates the burden with the net on.
 """
@@ -17,7 +18,7 @@ from tests.gold_reviews import gold_sets, reviewed
 from tools.findings import Code
 
 SAFETY = {Code.ABSOLUTE_CONTRAINDICATION, Code.RED_FLAG}
-NEW_SETS = {"safety_a", "safety_b"}
+NEW_SETS = {"safety_a", "safety_b", "safety_sealed"}
 SETS = sorted(gold_sets())
 
 

@@ -25,7 +25,7 @@ from tools.policy import recommend
 from tools.progress import continuation_findings
 from tools.screening import screen_case
 from tools.screening.attention import Embed, find_attention
-from tools.screening.clusters import case_clusters, cluster_findings
+from tools.screening.clusters import case_clusters, cluster_findings, without_covered
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def all_findings(case: Case) -> list[Finding]:
     """Every finding the tools raise for a case, screening first (safety before paperwork)."""
     findings = list(screen_case(case))
     findings += cluster_findings(case_clusters(case), findings)
+    findings = without_covered(findings)
     findings += practitioner_findings(case)
     findings += no_functional_deficit_findings(case)
     progress = continuation_findings(case)

@@ -341,3 +341,24 @@ def cluster_attention(
             )
         )
     return items
+
+
+def without_covered(findings: Sequence[Finding]) -> list[Finding]:
+    """Drop rule findings that a raised cluster's item covers (the entry's `subsumed_by`).
+
+    The pitting oedema of a suspected DVT, or the acute inflammation of an arthritis flare,
+    is a sign of the absolute item the cluster raised, not a second, relative one.
+    """
+    raised = {
+        c.rule.entry.id
+        for c in clusters()
+        if any(f.rule == f"cluster:{c.cluster.name}" for f in findings)
+    }
+    if not raised:
+        return list(findings)
+    entries = {rule.entry.id: rule.entry for rule in rule_set().rules}
+    return [
+        f
+        for f in findings
+        if f.rule not in entries or not set(entries[f.rule].subsumed_by) & raised
+    ]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from tools.screening.context import SentenceContext, Trigger
 from tools.screening.fields import Facts, TextField
 from tools.screening.models import Entry
-from tools.screening.numbers import Reading, readings
+from tools.screening.numbers import Reading, dated_weights, readings, weight_loss_kind
 from tools.screening.patterns import Matcher, lowered, normalise, word_prefixes
 from tools.screening.rules import Rule, RuleSet
 from tools.sentences import CLINICAL, Span, sentences
@@ -136,6 +136,31 @@ class Document:
         self.norm = SEPARATOR.join(t.norm for t in fields)
         self.low = SEPARATOR.join(t.low for t in fields)
         self.prefixes = word_prefixes(self.low)
+        self._weigh_across_fields()
+
+    def _weigh_across_fields(self) -> None:
+        """A weight loss read off weights dated in different fields of the case.
+
+        A referral's faxed summary ("wt at annual 2025-10-02 = 164 lb", in the notes) and the
+        clinic's scale ("Wt today 151 lb", in the objective) are one series; the reading sits
+        on the latest weight, in its field, whose clause says whether the loss was intended.
+        """
+        review_date = self.fields[0].facts.review_date if self.fields else None
+        weights = [
+            (when, amount, kg, span, text)
+            for text in self.fields
+            for when, amount, kg, span in dated_weights(text.norm, review_date)
+        ]
+        if len({id(text) for *_, text in weights}) < 2:
+            return
+        kind = weight_loss_kind([(when, amount, kg) for when, amount, kg, _, _ in weights])
+        if kind is None:
+            return
+        *_, (start, end), latest = max(weights, key=lambda w: (w[0], w[1]))
+        found = latest.readings()
+        if not any(r.kind == kind and r.start == start for r in found):
+            found.append(Reading(kind, start, end))
+            found.sort(key=lambda r: (r.start, r.kind))
 
     def locate(self, start: int, end: int) -> tuple[FieldText, Span] | None:
         """The field holding document span [start, end), and the span within it."""

@@ -196,11 +196,15 @@ DATE_MARK = re.compile(
 a full date, or "today" (the review date). A short "7/10" elsewhere is a pain score."""
 
 NOTED_WEIGHT = re.compile(
-    r"\b(?:weight|wt|scale)\b[^.;\d]{0,25}?"
-    r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)",
+    r"\b(?:weight|wt|scale|weighs|weighed)\b(?P<between>[^.;\d]{0,25}?)"
+    r"(?P<amount>\d{2,3}(?:\.\d+)?)\s*(?P<unit>lbs?|pounds?|kgs?|kilograms?)(?!\w)"
+    r"(?P<after>[^.;\d]{0,12})",
     re.IGNORECASE,
 )
-"""A weight named as one ("Wt 214 lb", "on our scale 169 lb"), dated by the mark before it."""
+"""A weight named as one ("Wt 214 lb", "on our scale 169 lb"), dated by the mark before it,
+or by "today" beside it ("Wt today on clinic scale 151 lb", "weighs 151 lb today")."""
+
+TODAY = re.compile(r"\btoday\b", re.IGNORECASE)
 
 
 def _mark_date(match: re.Match[str], review_date: dt.date) -> dt.date | None:
@@ -229,9 +233,11 @@ def _noted_weights(
     found = []
     for match in NOTED_WEIGHT.finditer(text):
         dates = [when for start, when in marks if start < match.start() and when is not None]
+        if TODAY.search(match.group("between")) or TODAY.search(match.group("after")):
+            dates = [review_date]
         if dates:
             kilograms = match.group("unit").lower().startswith("k")
-            found.append((dates[-1], float(match.group("amount")), kilograms, match.span()))
+            found.append((dates[-1], float(match.group("amount")), kilograms, match.span("amount")))
     return found
 
 
@@ -245,15 +251,13 @@ def _date_of(written: str) -> dt.date | None:
         return None
 
 
-def _weight_series(text: str, review_date: dt.date | None = None) -> list[Reading]:
-    """A loss read off dated weights ("11/15/25 184 lb; 02/14/26 162 lb"), per 6 months.
+DatedWeight = tuple[dt.date, float, bool, tuple[int, int]]
+"""A weight with its date: (date, amount, in kilograms, its span in the field text)."""
 
-    The greatest drop between two dated weights no more than the policy's months apart
-    counts; the reading sits on the latest weight, whose clause says whether the loss was
-    intended ("…; 02/20: 74.5 kg, on a diet").
-    """
-    w = parameters().readings
-    weights = []
+
+def dated_weights(text: str, review_date: dt.date | None = None) -> list[DatedWeight]:
+    """Every weight in the text that a date goes with, in the forms notes write them."""
+    weights: list[DatedWeight] = []
     seen: set[tuple[int, int]] = set()
     for pattern in (DATED_WEIGHT, WEIGHT_THEN_DATE):
         for match in pattern.finditer(text):
@@ -266,16 +270,38 @@ def _weight_series(text: str, review_date: dt.date | None = None) -> list[Readin
     for when, amount, kilograms, span in _noted_weights(text, review_date):
         if not any(a <= span[0] + 4 and span[1] - 4 <= b for *_, (a, b) in weights):
             weights.append((when, amount, kilograms, span))
-    if len(weights) < 2 or len({unit for _, _, unit, _ in weights}) != 1:
-        return []
-    weights.sort()
+    return weights
+
+
+def weight_loss_kind(weights: list[tuple[dt.date, float, bool]]) -> str | None:
+    """The kind of the greatest loss between dated weights, per the policy's window.
+
+    The greatest drop between two dated weights no more than the policy's months apart
+    counts ("11/15/25 184 lb; 02/14/26 162 lb"); weights in mixed units are not compared.
+    """
+    w = parameters().readings
+    if len(weights) < 2 or len({unit for _, _, unit in weights}) != 1:
+        return None
+    weights = sorted(weights)
     limit = w.weight_loss_kilograms_above if weights[0][2] else w.weight_loss_pounds_above
     window = dt.timedelta(days=round(w.weight_loss_months_at_most * 30.5))
-    loss = _greatest_drop([(when, amount) for when, amount, _, _ in weights], window)
+    loss = _greatest_drop([(when, amount) for when, amount, _ in weights], window)
     if loss <= 0:
+        return None
+    return "weight_loss.significant" if loss > limit + 1e-9 else "weight_loss.minor"
+
+
+def _weight_series(text: str, review_date: dt.date | None = None) -> list[Reading]:
+    """A loss read off the dated weights of one text, per 6 months.
+
+    The reading sits on the latest weight, whose clause says whether the loss was intended
+    ("…; 02/20: 74.5 kg, on a diet").
+    """
+    weights = dated_weights(text, review_date)
+    kind = weight_loss_kind([(when, amount, kg) for when, amount, kg, _ in weights])
+    if kind is None:
         return []
-    start, end = weights[-1][3]  # the latest weight: its clause says whether it was intended
-    kind = "weight_loss.significant" if loss > limit + 1e-9 else "weight_loss.minor"
+    start, end = max(weights)[3]
     return [Reading(kind, start, end)]
 
 
@@ -303,7 +329,17 @@ def _greatest_drop(weights: list[tuple[dt.date, float]], window: dt.timedelta) -
 EVENT_DATE = r"[^.;]{0,40}?" + WRITTEN_DATE
 RECENT_EVENTS = {
     "event.recent_cardiac": re.compile(
-        r"(?:\b(?-i:MI|STEMI|NSTEMI)\b|myocardial\s+infarction|heart\s+attack)" + EVENT_DATE,
+        r"(?:\b(?-i:MI|STEMI|NSTEMI)\b|myocardial\s+infarction|heart\s+attack)"
+        + EVENT_DATE
+        # or a dated admission that names the MI after it ("hospitalized 2026-09-28 to
+        # 2026-10-01: chest pressure, troponin positive - 'heart attack' per cardiology")
+        # and the MI has no date of its own nor a history mark ("h/o MI 2015")
+        + r"|"
+        + WRITTEN_DATE.replace("?P<date>", "?P<before>")
+        + r"[^.;]{0,80}?"
+        r"(?<!h/o\s)(?<!hx\s)(?<!history\sof\s)(?<!prior\s)(?<!old\s)(?<!remote\s)"
+        r"(?:\b(?-i:MI|STEMI|NSTEMI)\b|myocardial\s+infarction|heart\s+attack)"
+        r"(?![^.;]{0,40}?(?:\b(?:19|20)\d\d\b|\d{1,2}/\d{1,2}))",
         re.IGNORECASE,
     ),
     "event.recent_stroke": re.compile(
@@ -321,7 +357,8 @@ def _recent_events(text: str, review_date: dt.date | None) -> list[Reading]:
     found = []
     for kind, pattern in RECENT_EVENTS.items():
         for match in pattern.finditer(text):
-            when = _date_of(match.group("date"))
+            groups = match.groupdict()
+            when = _date_of(groups.get("date") or groups.get("before") or "")
             if when is not None and 0 <= (review_date - when).days <= window:
                 found.append(Reading(kind, match.start(), match.end()))
     return found
