@@ -54,7 +54,7 @@ SERVER_START_SECONDS = 120.0
 SERVER_LOG = Path(tempfile.gettempdir()) / "massage-review-llama-server.log"
 
 
-def llm_settings(base_url: str, timeout: float = 120.0) -> Settings:
+def llm_settings(base_url: str, timeout: float = 60.0) -> Settings:
     """Settings that draft with the server at base_url (…/v1), loopback only."""
     return Settings(
         llm="openai",
@@ -107,7 +107,10 @@ def llama_server(python: str, model: Path) -> Iterator[str]:
     """llama-cpp-python's server on a free loopback port; yields its base URL (…/v1)."""
     port = free_port()
     command = [python, "-m", "llama_cpp.server", "--model", str(model), "--model_alias", MODEL]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048"]
+    # one token per micro-batch: llama-cpp-python 0.3.36's batched prompt decode crashes
+    # (SIGSEGV) with this model on this CPU; one at a time is slower but works
+    command += ["--n_ubatch", "1"]
     with open(SERVER_LOG, "w") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         try:
@@ -189,7 +192,8 @@ def chat(case: Case, retriever: Retriever, settings: Settings) -> Row:
     answer = llm.answer(case_facts(case, retriever), CHAT_QUESTION, retriever)
     elapsed = time.perf_counter() - start
     known = all(retriever.get(c.id) is not None for c in answer.citations)
-    held = bool(answer.text.strip()) and known and bool(answer.citations)
+    by_ok = answer.answered_by == f"llm:{MODEL}" or answer.answered_by.startswith("fallback:")
+    held = bool(answer.text.strip()) and known and by_ok
     calls = ",".join(c.result for c in answer.llm_calls)
     return Row("chat", case.case_id, answer.answered_by, held, elapsed, f"calls {calls}")
 
@@ -231,7 +235,7 @@ def run(base_url: str, retriever: Retriever) -> list[Row]:
     rows = drafts(cases, retriever, settings, "draft")
     rows.append(chat(cases[-1], retriever, settings))  # the partial approval: "why only …?"
     rows.append(second_reader(cases[0], retriever, settings))
-    rows += drafts([injected_case(c) for c in cases[:2]], retriever, settings, "injection")
+    rows += drafts([injected_case(cases[-1])], retriever, settings, "injection")
     return rows
 
 
