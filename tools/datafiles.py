@@ -20,12 +20,13 @@ ModelT = TypeVar("ModelT", bound=BaseModel)
 
 
 @cache
-def load_yaml(name: str) -> Any:
-    """Parse one data file shipped in `tools/data/` (cached: the files never change at run time)."""
-    text = resources.files(DATA_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+def load_yaml(name: str, package: str = DATA_PACKAGE) -> Any:
+    """Parse one data file shipped in a package's data folder (`tools/data/` by default;
+    cached: the files never change at run time)."""
+    text = resources.files(package).joinpath(name).read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
-def load_model(name: str, model: type[ModelT]) -> ModelT:
+def load_model(name: str, model: type[ModelT], package: str = DATA_PACKAGE) -> ModelT:
     """Validate a whole data file against a pydantic model that forbids unknown keys."""
-    return model.model_validate(load_yaml(name))
+    return model.model_validate(load_yaml(name, package))
