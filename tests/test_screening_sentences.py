@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tools.screening.patterns import compile_terms, lowered, normalise, word_prefixes
+from tools.screening.patterns import compile_terms, lowered, normalise
+from tools.screening.word_index import WordIndex
 from tools.screening.rules import rule_set
 from tools.sentences import CLINICAL, Span, clauses, sentences
 
@@ -95,8 +96,8 @@ def test_when_no_word_starts_like_a_term_then_the_literal_scan_is_skipped_safely
     assert matcher is not None
     text = "Comanaged with PCP."
     low = lowered(text)
-    assert matcher.spans(text, low, prefixes=word_prefixes(low)) == [(0, 9)]
-    assert matcher.spans(text, low, prefixes=word_prefixes("unrelated words")) == []
+    assert matcher.spans(text, low, words=WordIndex(low)) == [(0, 9)]
+    assert matcher.spans(text, low, words=WordIndex("unrelated words")) == []
 
 
 def test_when_text_has_typographic_marks_then_normalising_keeps_offsets() -> None:

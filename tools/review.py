@@ -8,6 +8,7 @@ added by the agent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tools.case import Case
@@ -25,7 +26,13 @@ from tools.policy import recommend
 from tools.progress import continuation_findings
 from tools.screening import screen_case
 from tools.screening.attention import Embed, find_attention
-from tools.screening.clusters import case_clusters, cluster_findings, without_covered
+from tools.screening.clusters import (
+    ClusterResult,
+    case_clusters,
+    cluster_findings,
+    without_covered,
+)
+from tools.screening.engine import Document, case_document
 
 
 @dataclass(frozen=True)
@@ -36,10 +43,21 @@ class Review:
     attention: list[AttentionItem]
 
 
-def all_findings(case: Case) -> list[Finding]:
-    """Every finding the tools raise for a case, screening first (safety before paperwork)."""
-    findings = list(screen_case(case))
-    findings += cluster_findings(case_clusters(case), findings)
+def all_findings(
+    case: Case,
+    document: Document | None = None,
+    clusters: Sequence[ClusterResult] | None = None,
+) -> list[Finding]:
+    """Every finding the tools raise for a case, screening first (safety before paperwork).
+
+    `document` and `clusters`: the case's texts already read and the clusters they meet,
+    when the caller shares them with the attention readers; computed here otherwise.
+    """
+    document = document or case_document(case)
+    if clusters is None:
+        clusters = case_clusters(case, document)
+    findings = list(screen_case(case, document))
+    findings += cluster_findings(clusters, findings)
     findings = without_covered(findings)
     findings += practitioner_findings(case)
     findings += no_functional_deficit_findings(case)
@@ -60,6 +78,14 @@ def review_case(case: Case) -> Recommendation:
 
 
 def review(case: Case, *, embed: Embed | None = None) -> Review:
-    """The recommendation and the attention items (the semantic net runs when `embed` is given)."""
-    recommendation = review_case(case)
-    return Review(recommendation, find_attention(case, recommendation.findings, embed=embed))
+    """The recommendation and the attention items (the semantic net runs when `embed` is given).
+
+    The case's texts are read once and the clusters found once, for every reader.
+    """
+    document = case_document(case)
+    clusters = case_clusters(case, document)
+    recommendation = recommend(case, all_findings(case, document, clusters))
+    attention = find_attention(
+        case, recommendation.findings, embed=embed, document=document, clusters=clusters
+    )
+    return Review(recommendation, attention)

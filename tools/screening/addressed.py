@@ -59,7 +59,9 @@ def addressed_how(rule: Rule, found: list[Mention], cleared: list[Clearance]) ->
     for text, triggers in cleared:
         for trigger in triggers:
             scope = trigger.scope
-            for span in rule.addressed_by.spans(text.norm, text.low, scope.start, scope.end):
+            for span in rule.addressed_by.spans(
+                text.norm, text.low, scope.start, scope.end, text.words
+            ):
                 if trigger.reaches(Span(*span)):
                     return trigger.text
     return None

@@ -17,7 +17,8 @@ from tools.case import Case
 from tools.credentials import practitioner_attention
 from tools.determination import AttentionItem
 from tools.findings import Finding
-from tools.screening.clusters import case_clusters, cluster_attention
+from tools.screening.clusters import ClusterResult, case_clusters, cluster_attention
+from tools.screening.engine import Document, case_document
 from tools.screening.semantic import case_semantic_attention
 
 Embed = Callable[[list[str]], np.ndarray]
@@ -36,13 +37,24 @@ def unique(items: Sequence[AttentionItem]) -> list[AttentionItem]:
 
 
 def find_attention(
-    case: Case, findings: Sequence[Finding], *, embed: Embed | None = None
+    case: Case,
+    findings: Sequence[Finding],
+    *,
+    embed: Embed | None = None,
+    document: Document | None = None,
+    clusters: Sequence[ClusterResult] | None = None,
 ) -> list[AttentionItem]:
-    """Every attention item of a case, given the findings the rules raised."""
+    """Every attention item of a case, given the findings the rules raised.
+
+    `document` and `clusters`: the case's texts as the rules read them and the clusters they
+    met, when the caller has them (a review reads a case once); computed here otherwise.
+    """
     items = practitioner_attention(case)
-    clusters = case_clusters(case)
+    document = document or case_document(case)
+    if clusters is None:
+        clusters = case_clusters(case, document)
     items += cluster_attention(clusters, findings)
     if embed is not None:
         covered = frozenset(result.compiled.rule.entry.id for result in clusters)
-        items += case_semantic_attention(case, findings, embed, covered)
+        items += case_semantic_attention(case, findings, embed, covered, document)
     return unique(items)

@@ -23,7 +23,7 @@ from tools.case import Case
 from tools.datafiles import load_yaml
 from tools.determination import AttentionItem, attention_id
 from tools.findings import Finding
-from tools.screening.engine import DROPPING, Document, FieldText
+from tools.screening.engine import DROPPING, Document
 from tools.screening.fields import (
     BASE_FIELDS,
     FIELD_GROUPS,
@@ -262,8 +262,11 @@ def _seen(part: CompiledPart, document: Document) -> Seen | None:
 
 def read_clusters(texts: Sequence[TextField], facts: Facts) -> list[ClusterResult]:
     """Every cluster with at least its attention condition met, complete or partial."""
-    rules = rule_set()
-    document = Document([FieldText(i, t, rules, facts) for i, t in enumerate(texts)])
+    return document_clusters(Document.read(texts, facts))
+
+
+def document_clusters(document: Document) -> list[ClusterResult]:
+    """The clusters met by a case's texts, read once into a document."""
     results = []
     for compiled in clusters():
         present: dict[str, Seen] = {}
@@ -279,9 +282,11 @@ def read_clusters(texts: Sequence[TextField], facts: Facts) -> list[ClusterResul
     return results
 
 
-def case_clusters(case: Case) -> list[ClusterResult]:
-    """The clusters a case meets."""
-    return read_clusters(case_texts(case), case_facts(case))
+def case_clusters(case: Case, document: Document | None = None) -> list[ClusterResult]:
+    """The clusters a case meets (`document`: its texts already read, when shared)."""
+    if document is None:
+        return read_clusters(case_texts(case), case_facts(case))
+    return document_clusters(document)
 
 
 def _named(result: ClusterResult, findings: Sequence[Finding]) -> bool:

@@ -22,6 +22,7 @@ from typing import Literal
 
 from tools.screening.models import Category, ContextFile, TermSet
 from tools.screening.patterns import Matcher, compile_terms
+from tools.screening.word_index import Words
 from tools.sentences import Span, clauses
 
 Direction = Literal["forward", "backward", "both"]
@@ -131,12 +132,19 @@ class SentenceContext:
     """The triggers of one sentence, found once and asked about each mention in it."""
 
     def __init__(
-        self, text: str, low: str, sentence: Span, rules: ContextRules, review_year: int | None
+        self,
+        text: str,
+        low: str,
+        sentence: Span,
+        rules: ContextRules,
+        review_year: int | None,
+        words: Words | None = None,
     ) -> None:
         self.sentence = sentence
-        self.inert_from = _instruction_start(text, low, sentence, rules)
+        self._words = words
+        self.inert_from = _instruction_start(text, low, sentence, rules, words)
         cuts = (
-            rules.clause_terminators.spans(text, low, sentence.start, sentence.end)
+            rules.clause_terminators.spans(text, low, sentence.start, sentence.end, words)
             if rules.clause_terminators
             else []
         )
@@ -186,17 +194,19 @@ class SentenceContext:
         candidates = [
             (direction, start, end)
             for direction, matcher in category.directions
-            for start, end in matcher.spans(text, low, s.start, s.end)
+            for start, end in matcher.spans(text, low, s.start, s.end, self._words)
         ]
         if not candidates:
             return found
         blocked = (
-            [Span(*b) for b in category.pseudo.spans(text, low, s.start, s.end)]
+            [Span(*b) for b in category.pseudo.spans(text, low, s.start, s.end, self._words)]
             if category.pseudo
             else []
         )
         stops = (
-            category.terminators.spans(text, low, s.start, s.end) if category.terminators else []
+            category.terminators.spans(text, low, s.start, s.end, self._words)
+            if category.terminators
+            else []
         )
         for direction, start, end in candidates:
             span = Span(start, end)
@@ -250,7 +260,9 @@ class SentenceContext:
 SUB_SENTENCE_END = re.compile(r"[.!?;:\n#]")
 
 
-def _instruction_start(text: str, low: str, sentence: Span, rules: ContextRules) -> int | None:
+def _instruction_start(
+    text: str, low: str, sentence: Span, rules: ContextRules, words: Words | None = None
+) -> int | None:
     """Where the instruction-like part of a sentence begins, or None if it has none.
 
     That is the start of the sub-sentence holding the first instruction match: just
@@ -258,7 +270,7 @@ def _instruction_start(text: str, low: str, sentence: Span, rules: ContextRules)
     """
     if rules.instruction is None:
         return None
-    spans = rules.instruction.spans(text, low, sentence.start, sentence.end)
+    spans = rules.instruction.spans(text, low, sentence.start, sentence.end, words)
     if not spans:
         return None
     first = min(start for start, _ in spans)

@@ -9,16 +9,25 @@ the case as a whole (addressed flags, modalities, purposes) is decided in `scree
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Iterator
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 
+from tools.case import Case
 from tools.screening.context import SentenceContext, Trigger
-from tools.screening.fields import Facts, TextField
+from tools.screening.fields import Facts, TextField, case_facts, case_texts
 from tools.screening.models import Entry
-from tools.screening.numbers import Reading, dated_weights, readings, weight_loss_kind
-from tools.screening.patterns import Matcher, lowered, normalise, word_prefixes
-from tools.screening.rules import Rule, RuleSet
+from tools.screening.numbers import (
+    DatedWeight,
+    Reading,
+    dated_weights,
+    readings,
+    weight_loss_kind,
+)
+from tools.screening.patterns import Matcher, lowered, normalise
+from tools.screening.rules import Rule, RuleSet, rule_set
+from tools.screening.word_index import FieldWords, WordIndex, Words
 from tools.sentences import CLINICAL, Span, sentences
 
 DROPPING = frozenset({"negated", "hypothetical", "intentional"})
@@ -54,6 +63,10 @@ class FieldText:
     _starts: list[int] = field(default_factory=list)
     _contexts: dict[Span, SentenceContext] = field(default_factory=dict)
     _readings: list[Reading] | None = None
+    _weights: list[DatedWeight] | None = None
+    words: Words | None = None
+    """Where the words of the case's document begin, seen from this field (set by the
+    Document that holds it): lets a matcher skip sentences with none of its words."""
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.field.text)
@@ -75,15 +88,28 @@ class FieldText:
         """The sentence's triggers (found once)."""
         if sentence not in self._contexts:
             self._contexts[sentence] = SentenceContext(
-                self.norm, self.low, sentence, self.rules.context, self.facts.review_year
+                self.norm,
+                self.low,
+                sentence,
+                self.rules.context,
+                self.facts.review_year,
+                self.words,
             )
         return self._contexts[sentence]
 
     def readings(self) -> list[Reading]:
         """The numeric readings of the field (found once)."""
         if self._readings is None:
-            self._readings = readings(self.norm, self.rules.numbers, self.facts.review_date)
+            self._readings = readings(
+                self.norm, self.rules.numbers, self.facts.review_date, self.dated_weights()
+            )
         return self._readings
+
+    def dated_weights(self) -> list[DatedWeight]:
+        """The field's weights that a date goes with (found once)."""
+        if self._weights is None:
+            self._weights = dated_weights(self.norm, self.facts.review_date)
+        return self._weights
 
     def evidence(self, sentence: Span, span: Span) -> str:
         """The exact original text quoted for a mention: its sentence, or a long one's clause."""
@@ -126,6 +152,13 @@ class Document:
     dropped.
     """
 
+    @classmethod
+    def read(cls, texts: Sequence[TextField], facts: Facts) -> Document:
+        """A case's texts read once (sentences, contexts, readings, word index), for every
+        reader of the case to share: the screening, the clusters and the semantic net."""
+        rules = rule_set()
+        return cls([FieldText(i, t, rules, facts) for i, t in enumerate(texts)])
+
     def __init__(self, fields: list[FieldText]) -> None:
         self.fields = fields
         self.starts: list[int] = []
@@ -135,7 +168,9 @@ class Document:
             position += len(text.norm) + len(SEPARATOR)
         self.norm = SEPARATOR.join(t.norm for t in fields)
         self.low = SEPARATOR.join(t.low for t in fields)
-        self.prefixes = word_prefixes(self.low)
+        self.words = WordIndex(self.low)
+        for text, offset in zip(fields, self.starts, strict=True):
+            text.words = FieldWords(self.words, offset)
         self._weigh_across_fields()
 
     def _weigh_across_fields(self) -> None:
@@ -145,11 +180,10 @@ class Document:
         clinic's scale ("Wt today 151 lb", in the objective) are one series; the reading sits
         on the latest weight, in its field, whose clause says whether the loss was intended.
         """
-        review_date = self.fields[0].facts.review_date if self.fields else None
         weights = [
             (when, amount, kg, span, text)
             for text in self.fields
-            for when, amount, kg, span in dated_weights(text.norm, review_date)
+            for when, amount, kg, span in text.dated_weights()
         ]
         if len({id(text) for *_, text in weights}) < 2:
             return
@@ -178,7 +212,7 @@ class Document:
         found: dict[int, list[Span]] = {}
         if matcher is None:
             return found
-        for start, end in matcher.spans(self.norm, self.low, prefixes=self.prefixes):
+        for start, end in matcher.spans(self.norm, self.low, words=self.words):
             located = self.locate(start, end)
             if located and located[0].field.base in bases:
                 found.setdefault(located[0].index, []).append(located[1])
@@ -203,9 +237,22 @@ def _candidates(rule: Rule, document: Document) -> dict[int, list[Span]]:
     if rule.exclude is not None and found:
         excluded = document.spans(rule.exclude, rule.bases)
         for index, spans in found.items():
-            out = excluded.get(index, [])
-            found[index] = [s for s in spans if not any(e.overlaps(s) for e in out)]
+            found[index] = not_overlapping(spans, excluded.get(index, []))
     return found
+
+
+def not_overlapping(spans: list[Span], excluded: list[Span]) -> list[Span]:
+    """The spans that no excluded span overlaps, by bisection (a long record can hold
+    thousands of each; comparing every pair was quadratic)."""
+    ordered = sorted(excluded, key=lambda e: e.start)
+    starts = [e.start for e in ordered]
+    reach = list(accumulate((e.end for e in ordered), max))
+    kept = []
+    for span in spans:
+        before = bisect_left(starts, span.end) - 1
+        if before < 0 or reach[before] <= span.start:
+            kept.append(span)
+    return kept
 
 
 def mentions(rule: Rule, document: Document) -> Iterator[Mention]:
@@ -222,3 +269,8 @@ def mentions(rule: Rule, document: Document) -> Iterator[Mention]:
                 continue
             addressing = context.addressing(span, modification=rule.entry.modification_addresses)
             yield Mention(rule, text, span, sentence, context.modifiers(span), addressing)
+
+
+def case_document(case: Case) -> Document:
+    """A case's free texts read once, for the screening, the clusters and the semantic net."""
+    return Document.read(case_texts(case), case_facts(case))

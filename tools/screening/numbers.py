@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections import deque
 from dataclasses import dataclass
+from itertools import accumulate
 
 from tools.parameters import parameters
 from tools.screening.models import NumbersFile
@@ -230,14 +232,17 @@ def _noted_weights(
     if review_date is None:
         return []
     marks = [(m.start(), _mark_date(m, review_date)) for m in DATE_MARK.finditer(text)]
+    dated = [(start, when) for start, when in marks if when is not None]
+    mark_starts = [start for start, _ in dated]
     found = []
     for match in NOTED_WEIGHT.finditer(text):
-        dates = [when for start, when in marks if start < match.start() and when is not None]
+        latest = bisect_left(mark_starts, match.start()) - 1
+        when = dated[latest][1] if latest >= 0 else None
         if TODAY.search(match.group("between")) or TODAY.search(match.group("after")):
-            dates = [review_date]
-        if dates:
+            when = review_date
+        if when is not None:
             kilograms = match.group("unit").lower().startswith("k")
-            found.append((dates[-1], float(match.group("amount")), kilograms, match.span("amount")))
+            found.append((when, float(match.group("amount")), kilograms, match.span("amount")))
     return found
 
 
@@ -267,9 +272,17 @@ def dated_weights(text: str, review_date: dt.date | None = None) -> list[DatedWe
                 seen.add(span)
                 kilograms = match.group("unit").lower().startswith("k")
                 weights.append((when, float(match.group("amount")), kilograms, match.span()))
+    covered = sorted(span for *_, span in weights)
+    covered_starts = [a for a, _ in covered]
+    reach = list(accumulate((b for _, b in covered), max))
+    noted_end = -1  # the end of the last noted weight kept (they come in text order)
     for when, amount, kilograms, span in _noted_weights(text, review_date):
-        if not any(a <= span[0] + 4 and span[1] - 4 <= b for *_, (a, b) in weights):
+        # already read when a weight's span holds it (give or take 4 characters): some
+        # span starting by span[0] + 4 reaches span[1] - 4
+        last = bisect_right(covered_starts, span[0] + 4) - 1
+        if (last < 0 or reach[last] < span[1] - 4) and noted_end < span[1] - 4:
             weights.append((when, amount, kilograms, span))
+            noted_end = span[1]
     return weights
 
 
@@ -291,13 +304,12 @@ def weight_loss_kind(weights: list[tuple[dt.date, float, bool]]) -> str | None:
     return "weight_loss.significant" if loss > limit + 1e-9 else "weight_loss.minor"
 
 
-def _weight_series(text: str, review_date: dt.date | None = None) -> list[Reading]:
+def _weight_series(weights: list[DatedWeight]) -> list[Reading]:
     """A loss read off the dated weights of one text, per 6 months.
 
     The reading sits on the latest weight, whose clause says whether the loss was intended
     ("…; 02/20: 74.5 kg, on a diet").
     """
-    weights = dated_weights(text, review_date)
     kind = weight_loss_kind([(when, amount, kg) for when, amount, kg, _ in weights])
     if kind is None:
         return []
@@ -364,9 +376,17 @@ def _recent_events(text: str, review_date: dt.date | None) -> list[Reading]:
     return found
 
 
-def readings(text: str, rules: NumberRules, review_date: dt.date | None = None) -> list[Reading]:
-    """Every temperature, blood-pressure, weight-loss and dated-event reading in the text."""
+def readings(
+    text: str,
+    rules: NumberRules,
+    review_date: dt.date | None = None,
+    weights: list[DatedWeight] | None = None,
+) -> list[Reading]:
+    """Every temperature, blood-pressure, weight-loss and dated-event reading in the text
+    (`weights`: its `dated_weights`, when the caller has read them already)."""
+    if weights is None:
+        weights = dated_weights(text, review_date)
     found = _temperatures(text, rules) + _pressures(text, rules) + _weight_losses(text, rules)
-    found += _weight_series(text, review_date) + _recent_events(text, review_date)
+    found += _weight_series(weights) + _recent_events(text, review_date)
     unique = {(r.kind, r.start): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.start, r.kind))

@@ -18,7 +18,9 @@ import re
 import re._constants as _c
 import re._parser as _sre
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from tools.screening.word_index import PREFIX, Starts, Words, finditer_at, regex_starts
 
 # Same-length replacements: matching runs on the normalised copy, evidence is cut from the
 # original text at the same offsets, so the quote stays exact.
@@ -119,13 +121,6 @@ def alternation(
 
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-PREFIX = 3
-"""Literal terms are only searched for when a word of the text starts like their first word."""
-
-
-def word_prefixes(low: str) -> frozenset[str]:
-    """The first 1..3 characters of every word of a lower-cased text."""
-    return frozenset(w[:n] for w in _TOKEN.findall(low) for n in range(1, PREFIX + 1))
 
 
 def _term_prefix(term: str) -> str | None:
@@ -147,6 +142,9 @@ class Matcher:
     patterns: re.Pattern[str] | None
     needs: frozenset[str] | None = None
     plain: re.Pattern[str] | None = None
+    starts: dict[str, Starts] = field(default_factory=dict, hash=False, compare=False)
+    """Per regex ("literal", "cased", "patterns", "plain"): where its matches can begin,
+    where that could be shown (see word_index.regex_starts)."""
 
     def spans(
         self,
@@ -154,21 +152,42 @@ class Matcher:
         low: str,
         pos: int = 0,
         endpos: int | None = None,
-        prefixes: frozenset[str] | None = None,
+        words: Words | None = None,
     ) -> list[tuple[int, int]]:
-        """Every match as (start, end), sorted; `low` is `lowered(text)`."""
+        """Every match as (start, end), sorted; `low` is `lowered(text)`.
+
+        With the text's `words` index, a regex whose matches begin at known word prefixes
+        is tried only where such words begin (the same matches, far less scanning on a
+        long record), and the literal terms not at all when no word starts like them.
+        """
         end = len(text) if endpos is None else endpos
         found: set[tuple[int, int]] = set()
-        if self.patterns is not None:
-            found.update(m.span() for m in self.patterns.finditer(text, pos, end))
-        if self.plain is not None:
-            found.update(m.span() for m in self.plain.finditer(low, pos, end))
-        skip = prefixes is not None and self.needs is not None and self.needs.isdisjoint(prefixes)
-        if self.literal is not None and not skip:
-            found.update(m.span() for m in self.literal.finditer(low, pos, end))
-        if self.cased is not None:
-            found.update(m.span() for m in self.cased.finditer(text, pos, end))
+        needs = self.needs
+        skip = words is not None and needs is not None and needs.isdisjoint(words.prefixes)
+        for name, regex, target in (
+            ("patterns", self.patterns, text),
+            ("plain", self.plain, low),
+            ("literal", None if skip else self.literal, low),
+            ("cased", self.cased, text),
+        ):
+            if regex is not None:
+                found.update(self._scan(name, regex, target, pos, end, words))
         return sorted(s for s in found if s[1] > s[0])
+
+    def _scan(
+        self,
+        name: str,
+        regex: re.Pattern[str],
+        target: str,
+        pos: int,
+        end: int,
+        words: Words | None,
+    ) -> list[tuple[int, int]]:
+        starts = self.starts.get(name)
+        if starts is not None and words is not None and starts.worth_it(words, pos, end):
+            candidates = starts.candidates(words, target, pos, end)
+            return finditer_at(regex, target, candidates, end)
+        return [m.span() for m in regex.finditer(target, pos, end)]
 
     def search(self, text: str, low: str, pos: int = 0, endpos: int | None = None) -> bool:
         """Whether anything matches in text[pos:endpos]."""
@@ -203,6 +222,44 @@ def _branches(pattern: str) -> list[str]:
         index += 1
     branches.append(pattern[start:])
     return branches
+
+
+_GUARD = r"(?<!\w)(?:"
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The pattern's top-level alternatives, a shared word guard's group opened up
+    ("(?<!\\w)(?:a|b)" gives "(?<!\\w)a" and "(?<!\\w)b"), so each can be indexed alone."""
+    out = []
+    for branch in _branches(pattern):
+        inner = branch[len(_GUARD) : -1]
+        if branch.startswith(_GUARD) and branch.endswith(")") and _closes_at_end(branch):
+            out += [_GUARD[:-3] + alternative for alternative in _branches(inner)]
+        else:
+            out.append(branch)
+    return out
+
+
+def _closes_at_end(branch: str) -> bool:
+    """Whether the group opened after the guard closes at the branch's last character."""
+    depth, index, in_class = 0, len(_GUARD) - 3, False
+    while index < len(branch):
+        char = branch[index]
+        if char == "\\":
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                return index == len(branch) - 1
+        index += 1
+    return False
 
 
 _LEADING_GROUP = re.compile(r"(?:\\b|\(\?-?i:|\(\?:|\()*")
@@ -334,10 +391,18 @@ def compile_terms(
     if not (literal or exact or plain or sensitive):
         return None
     term_prefixes = {_term_prefix(t) for t in terms}
+    regexes = {
+        "literal": re.compile(literal) if literal else None,
+        "cased": re.compile(exact) if exact else None,
+        "patterns": re.compile(sensitive, re.IGNORECASE) if sensitive else None,
+        "plain": re.compile(plain) if plain else None,
+    }
+    starts = {name: regex_starts(r, _alternatives(r.pattern)) for name, r in regexes.items() if r}
     return Matcher(
-        literal=re.compile(literal) if literal else None,
-        cased=re.compile(exact) if exact else None,
-        patterns=re.compile(sensitive, re.IGNORECASE) if sensitive else None,
+        literal=regexes["literal"],
+        cased=regexes["cased"],
+        patterns=regexes["patterns"],
         needs=None if None in term_prefixes else frozenset(term_prefixes),
-        plain=re.compile(plain) if plain else None,
+        plain=regexes["plain"],
+        starts={name: found for name, found in starts.items() if found is not None},
     )

@@ -26,20 +26,29 @@ from tools.sentences import Span
 _NOT_IN_PLAN = DROPPING | {"historical", "resolved", "other_person"}
 
 
-def screen_case(case: Case) -> list[Finding]:
-    """Every text-based finding for the case, in a stable order, de-duplicated per (code, rule)."""
-    return screen_texts(case_texts(case), case_facts(case))
+def screen_case(case: Case, document: Document | None = None) -> list[Finding]:
+    """Every text-based finding for the case, in a stable order, de-duplicated per (code, rule).
+
+    `document`: the case's texts already read (`Document.read`), shared with other readers.
+    """
+    if document is None:
+        return screen_texts(case_texts(case), case_facts(case))
+    return screen_document(document)
 
 
 def screen_texts(texts: Sequence[TextField], facts: Facts | None = None) -> list[Finding]:
     """Screen free texts given by field path: the engine behind `screen_case`."""
-    facts = facts or Facts()
+    return screen_document(Document.read(texts, facts or Facts()))
+
+
+def screen_document(document: Document) -> list[Finding]:
+    """Screen a case's texts, read once into a document."""
     rules = rule_set()
-    fields = [FieldText(i, t, rules, facts) for i, t in enumerate(texts)]
+    fields = document.fields
+    facts = fields[0].facts if fields else Facts()
     modalities = _active_modalities(fields, facts, rules)
     therapeutic = _therapeutic_purposes(fields, rules)
     treated = rules.regions.treated(facts.regions)
-    document = Document(fields)
     hits = [
         (rule, found)
         for rule in rules.rules

@@ -28,7 +28,7 @@ from tools.datafiles import load_yaml
 from tools.determination import AttentionItem, attention_id
 from tools.findings import Finding
 from tools.parameters import SemanticParameters, parameters
-from tools.screening.engine import DROPPING, FieldText
+from tools.screening.engine import DROPPING, Document
 from tools.screening.fields import Facts, TextField, case_facts, case_texts
 from tools.screening.rules import Rule, rule_set
 
@@ -129,17 +129,24 @@ class Clause:
 
 
 def affirmed_clauses(
-    texts: Sequence[TextField], facts: Facts, keywords: frozenset[str], normal: frozenset[str]
+    texts: Sequence[TextField],
+    facts: Facts,
+    keywords: frozenset[str],
+    normal: frozenset[str],
+    document: Document | None = None,
 ) -> list[Clause]:
     """Clauses no blocking trigger reaches, not instruction-like, with a description
-    keyword and no word that settles the item ("normal", "controlled")."""
-    rules = rule_set()
+    keyword and no word that settles the item ("normal", "controlled").
+
+    `document`: these texts already read by the screening (their sentence contexts reused).
+    """
     limits = parameters().semantic
+    document = document or Document.read(texts, facts)
     found = []
-    for index, field in enumerate(texts):
+    for text in document.fields:
+        field = text.field
         if field.base in NOT_READ:
             continue
-        text = FieldText(index, field, rules, facts)
         for sentence in text.spans:
             context = text.context(sentence)
             for clause in context.clauses():
@@ -169,12 +176,13 @@ def semantic_attention(
     embed: Embed,
     limits: SemanticParameters | None = None,
     covered: frozenset[str] = frozenset(),
+    document: Document | None = None,
 ) -> list[AttentionItem]:
     """Attention items for close matches the rules did not raise (`covered`: entry ids
-    another reader already put before the CQE)."""
+    another reader already put before the CQE; `document`: the texts already read)."""
     limits = limits or parameters().semantic
     data = descriptions()
-    clauses = affirmed_clauses(texts, facts, data.keywords, data.normal)
+    clauses = affirmed_clauses(texts, facts, data.keywords, data.normal, document)
     clauses = sorted(clauses, key=lambda c: -c.hits)[: limits.max_clauses_per_case]
     if not clauses:
         return []
@@ -216,7 +224,13 @@ def semantic_attention(
 
 
 def case_semantic_attention(
-    case: Case, findings: Sequence[Finding], embed: Embed, covered: frozenset[str] = frozenset()
+    case: Case,
+    findings: Sequence[Finding],
+    embed: Embed,
+    covered: frozenset[str] = frozenset(),
+    document: Document | None = None,
 ) -> list[AttentionItem]:
-    """The semantic net over a whole case."""
-    return semantic_attention(case_texts(case), case_facts(case), findings, embed, covered=covered)
+    """The semantic net over a whole case (`document`: its texts already read, when shared)."""
+    return semantic_attention(
+        case_texts(case), case_facts(case), findings, embed, covered=covered, document=document
+    )

@@ -1,0 +1,115 @@
+"""The word-start index is an optimisation only: with it, every matcher of the shipped
+rules must find exactly the matches a plain scan finds, on any text and in any range."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.fuzzing import clinical_text
+from tools.screening.engine import Document, FieldText
+from tools.screening.fields import Facts, TextField
+from tools.screening.patterns import Matcher, lowered, normalise
+from tools.screening.rules import rule_set
+from tools.screening.word_index import FieldWords, WordIndex, regex_starts, start_prefixes
+
+
+@cache
+def shipped_matchers() -> tuple[Matcher, ...]:
+    """Every compiled matcher of the shipped rule and context files."""
+    rules = rule_set()
+    found: dict[int, Matcher] = {}
+    for rule in rules.rules:
+        for matcher in (rule.regex, rule.exclude, rule.addressed_by):
+            if matcher is not None:
+                found[id(matcher)] = matcher
+    context = rules.context
+    for category in context.categories:
+        for _, matcher in category.directions:
+            found[id(matcher)] = matcher
+        for matcher in (category.pseudo, category.terminators):
+            if matcher is not None:
+                found[id(matcher)] = matcher
+    for matcher in (context.instruction, context.clause_terminators):
+        if matcher is not None:
+            found[id(matcher)] = matcher
+    return tuple(found.values())
+
+
+def test_most_shipped_matchers_can_be_indexed() -> None:
+    matchers = shipped_matchers()
+    indexed = [m for m in matchers if m.starts]
+    assert len(matchers) > 100
+    assert len(indexed) / len(matchers) > 0.9
+
+
+SAMPLES = [
+    "Pt reports swelling of the L calf, 3 cm larger than R; Homan's (+). Flew 11 hrs last wk.",
+    "Numbness in the saddle area, new since Tuesday; reflexes diminished, unchanged from "
+    "baseline per neuro. No h/o CA. Lives in Fresno, CA 93701.",
+    "h/o breast ca 2019, NED; new lesions on restaging CT. 6 beers a day. 2+ pitting edema.",
+    "Denies fever, chills. T 101.9 F. BP 186/114. \u0130ntake: ſwelling, residual foot drop.",
+    "cleared by Dr. Lee (cardiology) for massage; report any new bruising; if fever, hold.",
+]
+
+
+def _assert_same(matcher: Matcher, text: str, pos: int = 0, end: int | None = None) -> None:
+    norm = normalise(text)
+    low = lowered(norm)
+    plain = matcher.spans(norm, low, pos, end)
+    assert matcher.spans(norm, low, pos, end, WordIndex(low)) == plain
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_when_the_index_is_given_then_every_shipped_matcher_finds_the_same(text: str) -> None:
+    for matcher in shipped_matchers():
+        _assert_same(matcher, text)
+        _assert_same(matcher, text, 10, len(text) - 5)
+
+
+@settings(max_examples=25, deadline=None)
+@given(clinical_text, st.integers(min_value=0, max_value=40))
+def test_on_any_text_the_index_changes_no_match(text: str, cut: int) -> None:
+    for matcher in shipped_matchers():
+        _assert_same(matcher, text)
+        _assert_same(matcher, text, min(cut, len(text)))
+
+
+def test_a_field_sees_the_document_index_at_its_own_offsets() -> None:
+    rules = rule_set()
+    texts = [TextField("subjective", "no fever"), TextField("notes", "calf swelling")]
+    document = Document([FieldText(i, t, rules, Facts()) for i, t in enumerate(texts)])
+    words = document.fields[1].words
+    assert isinstance(words, FieldWords)
+    assert words.starts(frozenset({"swe", "cal"}), 0, 13) == [0, 5]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!\w)(?:swollen|edema)", {"swo", "ede"}),
+        (r"\b(?:the\s+)?left", {"the", "lef"}),
+        (r"(?<!\w)(?:[LR]\b|right)", {"l", "r", "rig"}),
+        (r"(?<!\w)h/o", {"h"}),
+        (r"swollen", None),  # no guard: it can match inside a word
+        (r"(?<!\w)\w+ing", None),  # begins with any word character
+        (r"(?<!\w)(?:[^.;]{0,80}x)", None),
+    ],
+)
+def test_start_prefixes(pattern: str, expected: set[str] | None) -> None:
+    found = start_prefixes(re.compile(pattern, re.IGNORECASE))
+    assert (None if found is None else set(found)) == expected
+
+
+def test_an_opening_run_is_found_by_what_follows_it() -> None:
+    source = r"(?<!\w)(?:old\s+\w+)|(?:[^.;]{0,90}\bbaseline\b)"
+    starts = regex_starts(
+        re.compile(source), [r"(?<!\w)(?:old\s+\w+)", r"(?:[^.;]{0,90}\bbaseline\b)"]
+    )
+    assert starts is not None
+    assert starts.prefixes == frozenset({"old"}) and starts.reach == 90
+    assert starts.reach_locator is not None

@@ -1,0 +1,344 @@
+"""Where each word of a text begins, by its first characters: the screening's prefilter.
+
+A case is screened by a few hundred regexes, and on a long record most of the time went
+into each regex scanning every character. Nearly all of them can only match where a word
+starting with one of a few known prefixes begins ("swollen|swelling|edema …" only where a
+word starts with "swo", "swe" or "ede"). This module finds those prefixes in a regex
+(`start_prefixes`) and the places such words begin in a text (`WordIndex`), so a regex is
+tried at those places only, with exactly the matches a scan would find.
+"""
+
+from __future__ import annotations
+
+import re
+import re._constants as _c
+import re._parser as _sre
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import chain
+
+PREFIX = 3
+"""Words are indexed by their first 1, 2 and 3 characters."""
+
+_HEAD = re.compile(r"(?<![a-z0-9])([a-z0-9]{1,3})")
+_FOLD_AS_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+"""The only characters a case-insensitive regex matches to an ASCII letter or digit that
+`str.lower` does not turn into one (dotted/dotless i, long s): indexed as that letter."""
+_TOKEN_CHAR = re.compile(r"[a-z0-9]")
+TRY_COST = 20
+"""Trying a regex at one position costs about as much as scanning this many characters."""
+LOOKUP_COST = 8
+"""Looking up one prefix's positions in a range costs about this many characters' scan."""
+_MAX_PREFIXES = 300
+"""Past this many prefixes a regex is scanned as a whole: the index would not pay."""
+
+
+class WordIndex:
+    """The start offset of every `[a-z0-9]+` word of a lower-cased text, by prefix.
+
+    Words are filed once under their first three characters; the list for a shorter
+    prefix is merged from those on first use and kept.
+    """
+
+    def __init__(self, low: str) -> None:
+        by_head: dict[str, list[int]] = defaultdict(list)
+        for match in _HEAD.finditer(low.translate(_FOLD_AS_ASCII)):
+            by_head[match.group(1)].append(match.start())
+        self.length = len(low)
+        self._counts: dict[frozenset[str], int] = {}
+        self._positions: dict[str, list[int]] = dict(by_head)
+        self._heads = frozenset(by_head)
+        self.prefixes = frozenset(
+            head[:length] for head in by_head for length in range(1, len(head) + 1)
+        )
+
+    def positions(self, prefix: str) -> list[int]:
+        """Sorted starts of the words beginning with `prefix` (1-3 characters)."""
+        found = self._positions.get(prefix)
+        if found is None or (len(prefix) < PREFIX and prefix in self._heads):
+            if prefix not in self.prefixes:
+                return []
+            key = "\x00" + prefix  # merged lists live beside the heads, never confused
+            found = self._positions.get(key)
+            if found is None:
+                lists = [p for head, p in self._positions.items() if head.startswith(prefix)]
+                found = sorted(chain.from_iterable(lists))
+                self._positions[key] = found
+        return found
+
+    def count(self, prefixes: frozenset[str]) -> int:
+        """How many word starts (with repeats across prefixes) the prefixes select."""
+        found = self._counts.get(prefixes)
+        if found is None:
+            found = self._counts[prefixes] = sum(len(self.positions(p)) for p in prefixes)
+        return found
+
+    def starts(self, prefixes: frozenset[str], pos: int, end: int) -> list[int]:
+        """The sorted, distinct word starts in [pos, end) with any of these prefixes."""
+        if pos <= 0 and end >= self.length:
+            found = [start for p in prefixes for start in self.positions(p)]
+        else:
+            found = []
+            for prefix in prefixes:
+                ordered = self.positions(prefix)
+                found += ordered[bisect_left(ordered, pos) : bisect_left(ordered, end)]
+        return sorted(set(found))
+
+
+@dataclass(frozen=True)
+class FieldWords:
+    """A WordIndex of a whole document seen from one field starting at `offset` in it."""
+
+    index: WordIndex
+    offset: int
+
+    @property
+    def prefixes(self) -> frozenset[str]:
+        return self.index.prefixes
+
+    @property
+    def length(self) -> int:
+        return self.index.length
+
+    def count(self, prefixes: frozenset[str]) -> int:
+        return self.index.count(prefixes)
+
+    def starts(self, prefixes: frozenset[str], pos: int, end: int) -> list[int]:
+        shift = self.offset
+        return [s - shift for s in self.index.starts(prefixes, pos + shift, end + shift)]
+
+
+Words = WordIndex | FieldWords
+"""Either: what `Matcher.spans` needs to try a regex only where its words begin."""
+
+
+@dataclass(frozen=True)
+class Starts:
+    """Where a regex's matches can begin: at words with these prefixes, or where the
+    `locator` (a zero-width scan for the regex's other top-level alternatives) matches."""
+
+    prefixes: frozenset[str]
+    locator: re.Pattern[str] | None = None
+    reach_locator: re.Pattern[str] | None = None
+    reach: int = 0
+    """Alternatives that open with a run of up to `reach` characters of a class
+    ("[^.;]{0,80}baseline"): `reach_locator` finds where what follows the run matches, and
+    such an alternative can begin up to `reach` characters before that."""
+
+    def cost(self, words: Words) -> int:
+        """How many word starts would be tried over the whole document."""
+        return words.count(self.prefixes)
+
+    def worth_it(self, words: Words, pos: int, end: int) -> bool:
+        """Whether trying the candidate positions beats scanning text[pos:end].
+
+        Over a whole long record it nearly always does; over one sentence only when few
+        prefix lists need looking up (each lookup costs about as much as scanning a few
+        characters) and the record does not crowd the range with candidates.
+        """
+        span = end - pos
+        tries = self.cost(words) * span / max(1, words.length)
+        lookups = 0 if span >= words.length else len(self.prefixes)
+        return tries * TRY_COST + lookups * LOOKUP_COST <= span
+
+    def candidates(self, words: Words, text: str, pos: int, end: int) -> list[int]:
+        """Every position in [pos, end) where a match could begin, sorted."""
+        found = set(words.starts(self.prefixes, pos, end))
+        if self.reach_locator is not None:
+            for anchor in self.reach_locator.finditer(text, pos, end):
+                at = anchor.start()
+                found.update(range(max(pos, at - self.reach), at + 1))
+        if self.locator is not None:
+            found.update(m.start() for m in self.locator.finditer(text, pos, end))
+        return sorted(found)
+
+
+def finditer_at(
+    regex: re.Pattern[str], text: str, candidates: list[int], end: int
+) -> list[tuple[int, int]]:
+    """The spans `regex.finditer(text, pos, end)` finds, trying only the candidate starts.
+
+    Exact when every match must begin at a candidate: finditer tries each position in turn
+    and resumes after a match, so skipping the candidates inside a match does the same.
+    """
+    found: list[tuple[int, int]] = []
+    resume = -1
+    for start in candidates:
+        if start < resume:
+            continue
+        match = regex.match(text, start, end)
+        if match is not None:
+            found.append(match.span())
+            resume = max(match.end(), start + 1)
+    return found
+
+
+def regex_starts(regex: re.Pattern[str], branches: list[str]) -> Starts | None:
+    """The `Starts` of a regex whose top-level alternatives are `branches`: prefixes for
+    those that begin at known word prefixes, one zero-width locator for the rest; None
+    when no alternative can be indexed (then the regex is simply scanned)."""
+    whole = start_prefixes(regex)
+    if whole is not None:
+        return Starts(whole)
+    prefixes: set[str] = set()
+    reaching: list[str] = []
+    reach = 0
+    rest: list[str] = []
+    for branch in branches:
+        try:
+            found = start_prefixes(re.compile(branch, regex.flags))
+            run = None if found is not None else _opening_run(branch, regex.flags)
+        except re.error:  # a branch that cannot stand alone (a back-reference): scan all
+            return None
+        if found is not None:
+            prefixes |= found
+        elif run is not None:
+            reach = max(reach, run[0])
+            reaching.append(run[1])
+        else:
+            rest.append(branch)
+    if not prefixes and not reaching:
+        return None
+    return Starts(
+        frozenset(prefixes), _lookahead(rest, regex.flags), _lookahead(reaching, regex.flags), reach
+    )
+
+
+def _lookahead(branches: list[str], flags: int) -> re.Pattern[str] | None:
+    """A zero-width regex matching wherever any of the branches would (every position
+    is tried, overlapping ones included), or None for no branches."""
+    if not branches:
+        return None
+    return re.compile("(?=" + "|".join(f"(?:{b})" for b in branches) + ")", flags)
+
+
+_REACH_LIMIT = 200
+"""The longest opening run ("[^.;]{0,80}") an alternative may have and still be indexed."""
+
+
+_RUN = re.compile(
+    r"(?P<open>(?:\(\?:)*)"
+    r"(?P<item>\[(?:\\.|[^\]\\])+\]|\\[A-Za-z]|\.|[^\\\[\](){}|?*+^$])"
+    r"\{(?P<low>\d*),(?P<high>\d+)\}\??"
+)
+
+
+def _opening_run(branch: str, flags: int) -> tuple[int, str] | None:
+    """For a branch opening with a bounded run of one character class ("(?:[^.;]{0,80}"
+    + rest + ")"): the run's longest length and the rest as its own regex source."""
+    match = _RUN.match(branch)
+    if match is None or int(match.group("high")) > _REACH_LIMIT:
+        return None
+    closers = len(match.group("open")) // 3
+    rest = branch[match.end() :]
+    if closers:
+        if not rest.endswith(")" * closers):
+            return None
+        rest = rest[:-closers]
+    if not rest:
+        return None
+    try:
+        re.compile(rest, flags)
+    except re.error:  # the group closed before the branch's end: not a run then a rest
+        return None
+    return int(match.group("high")), rest
+
+
+def start_prefixes(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Lower-case prefixes (1-3 characters) one of which every match must begin with, at
+    the start of a word; None when that cannot be shown (then the regex is scanned).
+
+    A match begins at a word start only behind a guard (`(?<!\\w)` or `\\b`) that comes
+    before its first character; a prefix is cut short wherever the regex could continue
+    with anything but a known letter or digit, so a shorter prefix only selects more.
+    """
+    try:
+        parsed = _sre.parse(regex.pattern, regex.flags)
+    except re.error:  # pragma: no cover - the regex compiled, so it parses
+        return None
+    found: set[str] = set()
+    if not _walk(list(parsed.data), "", False, found) or "" in found:
+        return None
+    return frozenset(found)
+
+
+def _walk(items: list, prefix: str, guarded: bool, found: set[str]) -> bool:
+    """Add to `found` the prefixes the sequence `items` can begin with after `prefix`;
+    False when a match could begin somewhere unknown (no guard before a character)."""
+    if len(found) > _MAX_PREFIXES:
+        return False
+    if len(prefix) == PREFIX or not items:
+        return _close(prefix, guarded, found)
+    op, av = items[0]
+    rest = items[1:]
+    if op is _c.LITERAL:
+        char = chr(av).lower()
+        if _TOKEN_CHAR.fullmatch(char):
+            if not prefix and not guarded:
+                return False
+            return _walk(rest, prefix + char, guarded, found)
+        return _close(prefix, guarded, found)
+    if op is _c.SUBPATTERN:
+        return _walk(list(av[3].data) + rest, prefix, guarded, found)
+    if op is _c.BRANCH:
+        return all(_walk(list(alt.data) + rest, prefix, guarded, found) for alt in av[1])
+    if op is _c.IN:
+        chars = _class_letters(av)
+        if chars is None:
+            return _close(prefix, guarded, found)
+        return all(_walk([(_c.LITERAL, ord(c)), *rest], prefix, guarded, found) for c in chars)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        low, high, item = av
+        once = list(item.data) + (rest if high == 1 else [])
+        if low == 0 and not _walk(rest, prefix, guarded, found):
+            return False
+        return _walk(once, prefix, guarded, found)
+    if op is _c.AT:
+        boundary = av in (_c.AT_BOUNDARY, _c.AT_UNI_BOUNDARY, _c.AT_LOC_BOUNDARY)
+        return _walk(rest, prefix, guarded or (boundary and not prefix), found)
+    if op is _c.ASSERT_NOT:
+        direction, sub = av
+        behind_word = direction == -1 and _is_word_class(list(sub.data))
+        return _walk(rest, prefix, guarded or (behind_word and not prefix), found)
+    if op is _c.ASSERT:
+        return _walk(rest, prefix, guarded, found)
+    return _close(prefix, guarded, found)
+
+
+def _close(prefix: str, guarded: bool, found: set[str]) -> bool:
+    if not prefix:
+        return False
+    found.add(prefix)
+    return True
+
+
+def _class_letters(av: list) -> list[str] | None:
+    """The letters and digits of a small character class of literals ("[LR]"), else None."""
+    chars: list[str] = []
+    for kind, value in av:
+        if kind is _c.LITERAL:
+            codes = [value]
+        elif kind is _c.RANGE and value[1] - value[0] < 12:
+            codes = list(range(value[0], value[1] + 1))
+        else:
+            return None
+        for code in codes:
+            char = chr(code).lower()
+            if not _TOKEN_CHAR.fullmatch(char):
+                return None
+            chars.append(char)
+    return sorted(set(chars)) if 0 < len(chars) <= 12 else None
+
+
+def _is_word_class(items: list) -> bool:
+    """Whether a lookbehind's body is exactly `\\w`."""
+    if len(items) != 1:
+        return False
+    kind, value = items[0]
+    return (
+        kind is _c.IN
+        and len(value) == 1
+        and value[0][0] is _c.CATEGORY
+        and value[0][1] in (_c.CATEGORY_WORD, _c.CATEGORY_UNI_WORD)
+    )
