@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tools.screening.patterns import compile_terms, lowered, normalise
-from tools.screening.word_index import WordIndex
 from tools.screening.rules import rule_set
+from tools.screening.word_index import WordIndex
 from tools.sentences import CLINICAL, Span, clauses, sentences
 
 
