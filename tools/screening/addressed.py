@@ -30,14 +30,14 @@ def clearances(fields: list[FieldText], rules: RuleSet) -> list[Clearance]:
     if category is None:
         return []
     if category.pseudo is not None and any(
-        category.pseudo.search(text.norm, text.low) for text in fields
+        category.pseudo.search(text.norm, text.low, words=text.words) for text in fields
     ):
         return []
     found = []
     for text in fields:
         for sentence in text.spans:
             if not any(
-                m.search(text.norm, text.low, sentence.start, sentence.end)
+                m.search(text.norm, text.low, sentence.start, sentence.end, text.words)
                 for _, m in category.directions
             ):
                 continue

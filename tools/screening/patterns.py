@@ -145,6 +145,17 @@ class Matcher:
     starts: dict[str, Starts] = field(default_factory=dict, hash=False, compare=False)
     """Per regex ("literal", "cased", "patterns", "plain"): where its matches can begin,
     where that could be shown (see word_index.regex_starts)."""
+    anywhere: frozenset[str] | None = None
+    """When every regex's matches begin at word prefixes alone: all those prefixes, so a
+    sentence with no such word is passed over with one lookup."""
+
+    def _nowhere(self, words: Words | None, pos: int, end: int) -> bool:
+        """Whether the index shows no match can begin in [pos, end)."""
+        return (
+            self.anywhere is not None
+            and words is not None
+            and not words.any_start(self.anywhere, pos, end)
+        )
 
     def spans(
         self,
@@ -161,6 +172,8 @@ class Matcher:
         long record), and the literal terms not at all when no word starts like them.
         """
         end = len(text) if endpos is None else endpos
+        if self._nowhere(words, pos, end):
+            return []
         found: set[tuple[int, int]] = set()
         needs = self.needs
         skip = words is not None and needs is not None and needs.isdisjoint(words.prefixes)
@@ -189,15 +202,34 @@ class Matcher:
             return finditer_at(regex, target, candidates, end)
         return [m.span() for m in regex.finditer(target, pos, end)]
 
-    def search(self, text: str, low: str, pos: int = 0, endpos: int | None = None) -> bool:
-        """Whether anything matches in text[pos:endpos]."""
+    def search(
+        self,
+        text: str,
+        low: str,
+        pos: int = 0,
+        endpos: int | None = None,
+        words: Words | None = None,
+    ) -> bool:
+        """Whether anything matches in text[pos:endpos] (`words` as in `spans`)."""
         end = len(text) if endpos is None else endpos
-        return bool(
-            (self.literal is not None and self.literal.search(low, pos, end))
-            or (self.plain is not None and self.plain.search(low, pos, end))
-            or (self.cased is not None and self.cased.search(text, pos, end))
-            or (self.patterns is not None and self.patterns.search(text, pos, end))
-        )
+        if self._nowhere(words, pos, end):
+            return False
+        for name, regex, target in (
+            ("literal", self.literal, low),
+            ("plain", self.plain, low),
+            ("cased", self.cased, text),
+            ("patterns", self.patterns, text),
+        ):
+            if regex is None:
+                continue
+            starts = self.starts.get(name)
+            if starts is not None and words is not None and starts.worth_it(words, pos, end):
+                candidates = starts.candidates(words, target, pos, end)
+                if any(regex.match(target, start, end) for start in candidates):
+                    return True
+            elif regex.search(target, pos, end):
+                return True
+        return False
 
 
 def _branches(pattern: str) -> list[str]:
@@ -405,4 +437,12 @@ def compile_terms(
         needs=None if None in term_prefixes else frozenset(term_prefixes),
         plain=regexes["plain"],
         starts={name: found for name, found in starts.items() if found is not None},
+        anywhere=_anywhere(starts),
     )
+
+
+def _anywhere(starts: dict[str, Starts | None]) -> frozenset[str] | None:
+    """The union of the regexes' prefixes when each is found by its prefixes alone."""
+    if any(s is None or s.locator or s.reach_locator for s in starts.values()):
+        return None
+    return frozenset().union(*(s.prefixes for s in starts.values() if s is not None))

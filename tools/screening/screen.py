@@ -100,11 +100,13 @@ def _applies(rule: Rule, facts: Facts, modalities: dict[str, str], therapeutic: 
 
 
 def _field_ok(rule: Rule, text: FieldText, rules: RuleSet, treated: Treated) -> bool:
-    if rule.unless is not None and rule.unless.search(text.norm, text.low):
+    if rule.unless is not None and rule.unless.search(text.norm, text.low, words=text.words):
         return False
     if not rule.entry.same_condition:
         return True
-    same = rules.same_condition and rules.same_condition.search(text.norm, text.low)
+    same = rules.same_condition and rules.same_condition.search(
+        text.norm, text.low, words=text.words
+    )
     return bool(same) or rules.regions.same_region(text.norm, treated) is not None
 
 

@@ -29,7 +29,7 @@ _TOKEN_CHAR = re.compile(r"[a-z0-9]")
 TRY_COST = 20
 """Trying a regex at one position costs about as much as scanning this many characters."""
 LOOKUP_COST = 8
-"""Looking up one prefix's positions in a range costs about this many characters' scan."""
+"""Looking up the candidates in a range costs about this many characters' scan."""
 _MAX_PREFIXES = 300
 """Past this many prefixes a regex is scanned as a whole: the index would not pay."""
 
@@ -47,6 +47,7 @@ class WordIndex:
             by_head[match.group(1)].append(match.start())
         self.length = len(low)
         self._counts: dict[frozenset[str], int] = {}
+        self._merged: dict[frozenset[str], list[int]] = {}
         self._positions: dict[str, list[int]] = dict(by_head)
         self._heads = frozenset(by_head)
         self.prefixes = frozenset(
@@ -74,16 +75,27 @@ class WordIndex:
             found = self._counts[prefixes] = sum(len(self.positions(p)) for p in prefixes)
         return found
 
+    def any_start(self, prefixes: frozenset[str], pos: int, end: int) -> bool:
+        """Whether a word with one of these prefixes begins in [pos, end)."""
+        ordered = self._merged.get(prefixes)
+        if ordered is None:
+            ordered = self.starts(prefixes, 0, self.length)
+        at = bisect_left(ordered, pos)
+        return at < len(ordered) and ordered[at] < end
+
     def starts(self, prefixes: frozenset[str], pos: int, end: int) -> list[int]:
-        """The sorted, distinct word starts in [pos, end) with any of these prefixes."""
+        """The sorted, distinct word starts in [pos, end) with any of these prefixes.
+
+        The whole document's list for a prefix set is merged once and kept, so asking
+        again for one sentence after another costs two bisections each.
+        """
+        ordered = self._merged.get(prefixes)
+        if ordered is None:
+            found = {start for p in prefixes for start in self.positions(p)}
+            ordered = self._merged[prefixes] = sorted(found)
         if pos <= 0 and end >= self.length:
-            found = [start for p in prefixes for start in self.positions(p)]
-        else:
-            found = []
-            for prefix in prefixes:
-                ordered = self.positions(prefix)
-                found += ordered[bisect_left(ordered, pos) : bisect_left(ordered, end)]
-        return sorted(set(found))
+            return ordered
+        return ordered[bisect_left(ordered, pos) : bisect_left(ordered, end)]
 
 
 @dataclass(frozen=True)
@@ -104,6 +116,9 @@ class FieldWords:
     def count(self, prefixes: frozenset[str]) -> int:
         return self.index.count(prefixes)
 
+    def any_start(self, prefixes: frozenset[str], pos: int, end: int) -> bool:
+        return self.index.any_start(prefixes, pos + self.offset, end + self.offset)
+
     def starts(self, prefixes: frozenset[str], pos: int, end: int) -> list[int]:
         shift = self.offset
         return [s - shift for s in self.index.starts(prefixes, pos + shift, end + shift)]
@@ -122,6 +137,9 @@ class Starts:
     locator: re.Pattern[str] | None = None
     reach_locator: re.Pattern[str] | None = None
     reach: int = 0
+    needs: re.Pattern[str] | None = None
+    """A character class every match of the locator's alternatives holds ("(" for "(-)"):
+    where the range has none, the locator is not run."""
     """Alternatives that open with a run of up to `reach` characters of a class
     ("[^.;]{0,80}baseline"): `reach_locator` finds where what follows the run matches, and
     such an alternative can begin up to `reach` characters before that."""
@@ -133,23 +151,26 @@ class Starts:
     def worth_it(self, words: Words, pos: int, end: int) -> bool:
         """Whether trying the candidate positions beats scanning text[pos:end].
 
-        Over a whole long record it nearly always does; over one sentence only when few
-        prefix lists need looking up (each lookup costs about as much as scanning a few
-        characters) and the record does not crowd the range with candidates.
+        Over a whole long record it nearly always does; over one sentence when the
+        record does not crowd the range with candidates (finding them costs a lookup, about
+        as much as scanning a few characters).
         """
         span = end - pos
         tries = self.cost(words) * span / max(1, words.length)
-        lookups = 0 if span >= words.length else len(self.prefixes)
+        lookups = 0 if span >= words.length else 1
         return tries * TRY_COST + lookups * LOOKUP_COST <= span
 
     def candidates(self, words: Words, text: str, pos: int, end: int) -> list[int]:
         """Every position in [pos, end) where a match could begin, sorted."""
+        if self.reach_locator is None and self.locator is None:
+            return words.starts(self.prefixes, pos, end)
         found = set(words.starts(self.prefixes, pos, end))
         if self.reach_locator is not None:
             for anchor in self.reach_locator.finditer(text, pos, end):
                 at = anchor.start()
                 found.update(range(max(pos, at - self.reach), at + 1))
-        if self.locator is not None:
+        located = self.locator is not None
+        if located and (self.needs is None or self.needs.search(text, pos, end)):
             found.update(m.start() for m in self.locator.finditer(text, pos, end))
         return sorted(found)
 
@@ -200,9 +221,49 @@ def regex_starts(regex: re.Pattern[str], branches: list[str]) -> Starts | None:
             rest.append(branch)
     if not prefixes and not reaching:
         return None
-    return Starts(
-        frozenset(prefixes), _lookahead(rest, regex.flags), _lookahead(reaching, regex.flags), reach
-    )
+    flags = regex.flags
+    locator, reaching_locator = _lookahead(rest, flags), _lookahead(reaching, flags)
+    return Starts(frozenset(prefixes), locator, reaching_locator, reach, _needed(rest, flags))
+
+
+def _needed(branches: list[str], flags: int) -> re.Pattern[str] | None:
+    """One character class at least one character of which every match of any of the
+    branches holds: each branch's first character that is not optional or zero-width."""
+    classes = []
+    for branch in branches:
+        items = list(_sre.parse(branch, flags).data)
+        found = _first_required(items)
+        if found is None:
+            return None
+        classes.append(found)
+    return re.compile("|".join(classes), flags) if classes else None
+
+
+def _zero_width(items: list) -> bool:
+    return all(op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT) for op, _ in items)
+
+
+def _first_required(items: list) -> str | None:
+    """A regex of one character class matching the first character every match has."""
+    for op, av in items:
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        if op is _c.BRANCH and all(_zero_width(list(alt.data)) for alt in av[1]):
+            continue  # "(?:^|(?<=[,;]))": a choice of places, no character
+        if op is _c.SUBPATTERN:
+            return _first_required(list(av[3].data))
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            if av[0] == 0:
+                continue  # optional: the required character comes later, or inside it
+            return _first_required(list(av[2].data))
+        if op is _c.LITERAL:
+            return re.escape(chr(av))
+        if op is _c.IN and all(kind is _c.LITERAL for kind, _ in av):
+            return "[" + "".join(re.escape(chr(value)) for _, value in av) + "]"
+        if op is _c.IN and av == [(_c.CATEGORY, _c.CATEGORY_DIGIT)]:
+            return r"\d"
+        return None
+    return None
 
 
 def _lookahead(branches: list[str], flags: int) -> re.Pattern[str] | None:
