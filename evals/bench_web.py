@@ -27,6 +27,7 @@ from argon2 import PasswordHasher
 from agent.access import Users
 from agent.store import Store, store_path
 from corpus.store import index_dir
+from evals.app_client import app_client
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "cases"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -112,12 +113,7 @@ def bench_browser(url: str, runs: int = 5) -> list[float] | str:
 
 def bench_concurrent(url: str, store: Store) -> tuple[list[float], int, int]:
     """(seconds per session for open + ask, errors, audit events missing)."""
-    from gradio_client import Client
-
-    clients = [
-        Client(url, auth=(_user(n), f"password-{n:02d}"), verbose=False, analytics_enabled=False)
-        for n in range(SESSIONS)
-    ]
+    clients = [app_client(url, _user(n), f"password-{n:02d}") for n in range(SESSIONS)]
     for client in clients:  # warm-up: every session once, untimed
         client.predict(api_name="/whoami")
     clients[0].predict(CASES[0], QUESTION, [], api_name="/ask")

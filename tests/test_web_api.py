@@ -18,6 +18,7 @@ from gradio_client.exceptions import AppError
 
 from agent.store import NotFound
 from corpus.retrieval import Retriever
+from evals.app_client import app_client
 from tests.browser.app_server import (
     ATTENTION_CASE,
     CONFIRM_CASE,
@@ -94,10 +95,7 @@ def app(retriever: Retriever, tmp_path_factory: pytest.TempPathFactory) -> Runni
 
 @pytest.fixture(scope="module")
 def clients(app: RunningApp) -> Iterator[dict[str, Client]]:
-    made = {
-        name: Client(app.url, auth=(name, password(name)), verbose=False, analytics_enabled=False)
-        for name in (CQE, PRACTITIONER)
-    }
+    made = {name: app_client(app.url, name, password(name)) for name in (CQE, PRACTITIONER)}
     yield made
     for client in made.values():
         client.close()
@@ -187,9 +185,7 @@ def test_gradio_file_route_is_closed_even_when_signed_in(app: RunningApp) -> Non
 
 
 def test_a_download_is_its_requesters_only(app: RunningApp) -> None:
-    ortiz = Client(
-        app.url, auth=("ortiz", password("ortiz")), verbose=False, analytics_enabled=False
-    )
+    ortiz = app_client(app.url, "ortiz", password("ortiz"))
     link = ortiz.predict(FINAL_CASE, api_name="/letter_download")
     ortiz.close()
     href = link.split('href="', 1)[1].split('"', 1)[0]
