@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -30,6 +31,7 @@ from tests.browser.app_server import (
     shared_app,
 )
 from tests.factories import case_dict
+from tools.parameters import parameters
 
 CQE, PRACTITIONER = "bea", "lee"  # lee is P-221: RETURNED_CASE is theirs, FINAL_CASE is not
 OK, ROLE = "ok", "role"
@@ -228,3 +230,16 @@ def test_a_confirmed_item_opens_a_new_revision_with_it_as_a_finding(
     assert view[1] == 2  # the revision on screen
     assert 'data-code="ABSOLUTE_CONTRAINDICATION"' in view[3]  # the findings checklist
     assert app.services.store().determination(CONFIRM_CASE).outcome == "denied"
+
+
+def test_an_upload_above_the_case_file_limit_is_refused_before_it_is_read(
+    clients: dict[str, Client], app: RunningApp, tmp_path: Path
+) -> None:
+    limit = parameters().limits.case_file_bytes
+    case = case_dict(case_id="TM-API-HUGE")
+    case["notes"] = "x" * limit
+    huge = tmp_path / "huge.json"
+    huge.write_text(json.dumps(case), encoding="utf-8")
+    with pytest.raises(Exception, match=r"(?i)size|large|limit"):
+        clients[CQE].predict(handle_file(str(huge)), api_name="/submit")
+    assert app.services.store().latest("TM-API-HUGE") is None

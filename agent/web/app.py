@@ -26,6 +26,7 @@ from starlette.requests import Request as StarletteRequest
 from agent.web import handlers, views
 from agent.web.services import Services, configure, current
 from agent.web.sessions import COOKIE, SignInRefused
+from tools.parameters import parameters
 
 Scope = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Any, Any], Awaitable[None]]
@@ -303,6 +304,8 @@ def create_app(services: Services) -> FastAPI:
     app = gr.mount_gradio_app(
         app, demo, path="/", auth_dependency=_user_of, show_error=True, css=CSS,
         footer_links=[], ssr_mode=False,
+        # an upload larger than a case file may be is refused before it is read
+        max_file_size=parameters().limits.case_file_bytes,
     )  # fmt: skip
     app.add_middleware(SignInGate)
     return app

@@ -25,7 +25,6 @@ from tools.case_io import CaseError, parse_case
 from tools.determination import Determination
 
 SIGNED_OUT = "Your session has ended: sign in again (reload the page)."
-MAX_UPLOAD_BYTES = 1_000_000
 
 
 def _token(request: gr.Request | None) -> str | None:
@@ -260,15 +259,19 @@ def _chat(
 # --- submitting ---------------------------------------------------------------------------
 
 
-def submit(upload: bytes | None, request: gr.Request) -> str:
+def submit(
+    upload: bytes | None,
+    request: gr.Request,
+    progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's way to ask for a progress bar
+) -> str:
     """Submit a case file: an invalid file gets the engine's messages, field by field,
-    and nothing is stored; a valid one is stored and drafted."""
+    and nothing is stored; a valid one is stored and drafted (with an LLM that can take
+    a while, so the steps are shown as they start)."""
     services, user = signed_in(request)
     if not upload:
         raise gr.Error("choose a case JSON file first")
     raw = bytes(upload)
-    if len(raw) > MAX_UPLOAD_BYTES:
-        raise gr.Error("the file is larger than a case can be (1 MB)")
+    progress(0.1, desc="checking the file against the case format")
     try:
         case = parse_case(raw.decode("utf-8"), "upload")
     except UnicodeDecodeError:
@@ -276,6 +279,8 @@ def submit(upload: bytes | None, request: gr.Request) -> str:
     except CaseError as error:
         problems = "\n".join(f"- `{p}`" for p in error.problems)
         return f"**Not stored.** The case has {len(error.problems)} problem(s):\n{problems}"
+    drafting = "drafting with the LLM" if services.settings.llm != "offline" else "drafting"
+    progress(0.3, desc=f"storing, screening and {drafting}")
     try:
         result = services.reviews().submit(raw, case, user.name)
     except StoreError as error:
