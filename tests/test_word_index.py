@@ -3,6 +3,7 @@ rules must find exactly the matches a plain scan finds, on any text and in any r
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import cache
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from tests.fuzzing import clinical_text
 from tools.screening.engine import Document, FieldText
 from tools.screening.fields import Facts, TextField
+from tools.screening.numbers import dated_weights, readings
 from tools.screening.patterns import Matcher, lowered, normalise
 from tools.screening.rules import rule_set
 from tools.screening.word_index import FieldWords, WordIndex, regex_starts, start_prefixes
@@ -113,3 +115,24 @@ def test_an_opening_run_is_found_by_what_follows_it() -> None:
     assert starts is not None
     assert starts.prefixes == frozenset({"old"}) and starts.reach == 90
     assert starts.reach_locator is not None
+
+
+NUMBER_SAMPLES = [
+    "BP 186/114 seated, recheck 182 over 112. SBP 190; T 101.9 F, temp 38.9 C.",
+    "12/20/25 176 lb; 02/14/26 162 lb. Wt 168 lb at intake (2025-09-15). lost 15 lb in 2 mo.",
+    "MI 2026-02-01, stroke 11/02/2026. Weight today on clinic scale 151 lb. 8/3 IE: wt 170 lb",
+    "BP \u0661\u0668\u0666/\u0661\u0661\u0664 and 20 lbs unintentional weight loss",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(clinical_text | st.sampled_from(NUMBER_SAMPLES))
+def test_the_number_readers_read_the_same_with_the_index(text: str) -> None:
+    norm = normalise(text)
+    rules = rule_set()
+    review_date = dt.date(2026, 11, 20)
+    plain = readings(norm, rules.numbers, review_date)
+    assert readings(norm, rules.numbers, review_date, words=WordIndex(lowered(norm))) == plain
+    assert dated_weights(norm, review_date, WordIndex(lowered(norm))) == dated_weights(
+        norm, review_date
+    )

@@ -101,14 +101,18 @@ class FieldText:
         """The numeric readings of the field (found once)."""
         if self._readings is None:
             self._readings = readings(
-                self.norm, self.rules.numbers, self.facts.review_date, self.dated_weights()
+                self.norm,
+                self.rules.numbers,
+                self.facts.review_date,
+                self.dated_weights(),
+                self.words,
             )
         return self._readings
 
     def dated_weights(self) -> list[DatedWeight]:
         """The field's weights that a date goes with (found once)."""
         if self._weights is None:
-            self._weights = dated_weights(self.norm, self.facts.review_date)
+            self._weights = dated_weights(self.norm, self.facts.review_date, self.words)
         return self._weights
 
     def evidence(self, sentence: Span, span: Span) -> str:

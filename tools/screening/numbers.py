@@ -14,11 +14,15 @@ import datetime as dt
 import re
 from bisect import bisect_left, bisect_right
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
 from itertools import accumulate
 
 from tools.parameters import parameters
 from tools.screening.models import NumbersFile
+from tools.screening.patterns import alternatives
+from tools.screening.word_index import Starts, Words, matches, regex_starts
 
 KINDS = frozenset(
     {
@@ -92,6 +96,16 @@ class NumberRules:
         )
 
 
+@cache
+def _starts(pattern: re.Pattern[str]) -> Starts | None:
+    return regex_starts(pattern, alternatives(pattern.pattern))
+
+
+def _matches(pattern: re.Pattern[str], text: str, words: Words | None) -> Iterator[re.Match[str]]:
+    """`pattern.finditer(text)`, through the word index when there is one."""
+    return matches(pattern, _starts(pattern), text, words)
+
+
 def fahrenheit(value: float, unit: str | None, rules: NumbersFile) -> float | None:
     """The temperature in °F, inferring the unit from the value when none is written."""
     low_c, high_c = rules.temperature.plausible_c
@@ -102,11 +116,11 @@ def fahrenheit(value: float, unit: str | None, rules: NumbersFile) -> float | No
     return value if low_f <= value <= high_f else None
 
 
-def _temperatures(text: str, rules: NumberRules) -> list[Reading]:
+def _temperatures(text: str, rules: NumberRules, words: Words | None = None) -> list[Reading]:
     t = parameters().readings
     found = []
     for pattern in rules.temperature:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, words):
             degrees = fahrenheit(float(match.group("value")), match.group("unit"), rules.data)
             if degrees is None:
                 continue
@@ -117,11 +131,11 @@ def _temperatures(text: str, rules: NumberRules) -> list[Reading]:
     return found
 
 
-def _pressures(text: str, rules: NumberRules) -> list[Reading]:
+def _pressures(text: str, rules: NumberRules, words: Words | None = None) -> list[Reading]:
     bp = parameters().readings
     found = []
     for pattern in rules.blood_pressure:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, words):
             groups = match.groupdict()
             systolic = int(groups.get("systolic") or 0)
             diastolic = int(groups.get("diastolic") or 0)
@@ -150,11 +164,11 @@ def _period_near(text: str, match: re.Match[str], period: re.Pattern[str]) -> re
     return before[-1] if before else None
 
 
-def _weight_losses(text: str, rules: NumberRules) -> list[Reading]:
+def _weight_losses(text: str, rules: NumberRules, words: Words | None = None) -> list[Reading]:
     w = parameters().readings
     found = []
     for pattern in rules.weight_loss:
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, words):
             amount = float(match.group("amount"))
             kilograms = match.group("unit").lower().startswith("k")
             limit = w.weight_loss_kilograms_above if kilograms else w.weight_loss_pounds_above
@@ -226,16 +240,16 @@ def _mark_date(match: re.Match[str], review_date: dt.date) -> dt.date | None:
 
 
 def _noted_weights(
-    text: str, review_date: dt.date | None
+    text: str, review_date: dt.date | None, words: Words | None = None
 ) -> list[tuple[dt.date, float, bool, tuple[int, int]]]:
     """Weights dated by the latest date mark before them in the text (daily-note style)."""
     if review_date is None:
         return []
-    marks = [(m.start(), _mark_date(m, review_date)) for m in DATE_MARK.finditer(text)]
+    marks = [(m.start(), _mark_date(m, review_date)) for m in _matches(DATE_MARK, text, words)]
     dated = [(start, when) for start, when in marks if when is not None]
     mark_starts = [start for start, _ in dated]
     found = []
-    for match in NOTED_WEIGHT.finditer(text):
+    for match in _matches(NOTED_WEIGHT, text, words):
         latest = bisect_left(mark_starts, match.start()) - 1
         when = dated[latest][1] if latest >= 0 else None
         if TODAY.search(match.group("between")) or TODAY.search(match.group("after")):
@@ -260,12 +274,14 @@ DatedWeight = tuple[dt.date, float, bool, tuple[int, int]]
 """A weight with its date: (date, amount, in kilograms, its span in the field text)."""
 
 
-def dated_weights(text: str, review_date: dt.date | None = None) -> list[DatedWeight]:
+def dated_weights(
+    text: str, review_date: dt.date | None = None, words: Words | None = None
+) -> list[DatedWeight]:
     """Every weight in the text that a date goes with, in the forms notes write them."""
     weights: list[DatedWeight] = []
     seen: set[tuple[int, int]] = set()
     for pattern in (DATED_WEIGHT, WEIGHT_THEN_DATE):
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, words):
             when = _date_of(match.group("date"))
             span = match.span("amount")
             if when is not None and span not in seen:
@@ -276,7 +292,7 @@ def dated_weights(text: str, review_date: dt.date | None = None) -> list[DatedWe
     covered_starts = [a for a, _ in covered]
     reach = list(accumulate((b for _, b in covered), max))
     noted_end = -1  # the end of the last noted weight kept (they come in text order)
-    for when, amount, kilograms, span in _noted_weights(text, review_date):
+    for when, amount, kilograms, span in _noted_weights(text, review_date, words):
         # already read when a weight's span holds it (give or take 4 characters): some
         # span starting by span[0] + 4 reaches span[1] - 4
         last = bisect_right(covered_starts, span[0] + 4) - 1
@@ -361,14 +377,16 @@ RECENT_EVENTS = {
 """An MI or stroke written with its date ("myocardial infarction 2026-02-24 ...")."""
 
 
-def _recent_events(text: str, review_date: dt.date | None) -> list[Reading]:
+def _recent_events(
+    text: str, review_date: dt.date | None, words: Words | None = None
+) -> list[Reading]:
     """MIs and strokes dated within the plan's window before the review (recent = unstable)."""
     if review_date is None:
         return []
     window = parameters().readings.recent_event_days
     found = []
     for kind, pattern in RECENT_EVENTS.items():
-        for match in pattern.finditer(text):
+        for match in _matches(pattern, text, words):
             groups = match.groupdict()
             when = _date_of(groups.get("date") or groups.get("before") or "")
             if when is not None and 0 <= (review_date - when).days <= window:
@@ -381,12 +399,15 @@ def readings(
     rules: NumberRules,
     review_date: dt.date | None = None,
     weights: list[DatedWeight] | None = None,
+    words: Words | None = None,
 ) -> list[Reading]:
     """Every temperature, blood-pressure, weight-loss and dated-event reading in the text
-    (`weights`: its `dated_weights`, when the caller has read them already)."""
+    (`weights`: its `dated_weights`, when the caller has read them already; `words`: the
+    text's word index, so each reader is tried only where its words begin)."""
     if weights is None:
-        weights = dated_weights(text, review_date)
-    found = _temperatures(text, rules) + _pressures(text, rules) + _weight_losses(text, rules)
-    found += _weight_series(weights) + _recent_events(text, review_date)
+        weights = dated_weights(text, review_date, words)
+    found = _temperatures(text, rules, words) + _pressures(text, rules, words)
+    found += _weight_losses(text, rules, words)
+    found += _weight_series(weights) + _recent_events(text, review_date, words)
     unique = {(r.kind, r.start): r for r in found}
     return sorted(unique.values(), key=lambda r: (r.start, r.kind))

@@ -259,7 +259,7 @@ def _branches(pattern: str) -> list[str]:
 _GUARD = r"(?<!\w)(?:"
 
 
-def _alternatives(pattern: str) -> list[str]:
+def alternatives(pattern: str) -> list[str]:
     """The pattern's top-level alternatives, a shared word guard's group opened up
     ("(?<!\\w)(?:a|b)" gives "(?<!\\w)a" and "(?<!\\w)b"), so each can be indexed alone."""
     out = []
@@ -429,7 +429,7 @@ def compile_terms(
         "patterns": re.compile(sensitive, re.IGNORECASE) if sensitive else None,
         "plain": re.compile(plain) if plain else None,
     }
-    starts = {name: regex_starts(r, _alternatives(r.pattern)) for name, r in regexes.items() if r}
+    starts = {name: regex_starts(r, alternatives(r.pattern)) for name, r in regexes.items() if r}
     return Matcher(
         literal=regexes["literal"],
         cased=regexes["cased"],

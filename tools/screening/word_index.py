@@ -13,8 +13,11 @@ from __future__ import annotations
 import re
 import re._constants as _c
 import re._parser as _sre
+import sys
+import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 
@@ -22,9 +25,20 @@ PREFIX = 3
 """Words are indexed by their first 1, 2 and 3 characters."""
 
 _HEAD = re.compile(r"(?<![a-z0-9])([a-z0-9]{1,3})")
-_FOLD_AS_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
-"""The only characters a case-insensitive regex matches to an ASCII letter or digit that
-`str.lower` does not turn into one (dotted/dotless i, long s): indexed as that letter."""
+
+
+def _fold_as_ascii() -> dict[int, str]:
+    folds = {0x130: "i", 0x131: "i", 0x17F: "s"}
+    for code in range(0x80, sys.maxunicode + 1):
+        if chr(code).isdecimal():
+            folds[code] = str(unicodedata.decimal(chr(code)))
+    return folds
+
+
+_FOLD_AS_ASCII = str.maketrans(_fold_as_ascii())
+"""Characters a regex matches as an ASCII letter or digit that `str.lower` does not turn
+into one: dotted/dotless i and long s (case-insensitively), and every decimal digit of
+any script (`\\d`). They are indexed as that letter or digit."""
 _TOKEN_CHAR = re.compile(r"[a-z0-9]")
 TRY_COST = 20
 """Trying a regex at one position costs about as much as scanning this many characters."""
@@ -173,6 +187,24 @@ class Starts:
         if located and (self.needs is None or self.needs.search(text, pos, end)):
             found.update(m.start() for m in self.locator.finditer(text, pos, end))
         return sorted(found)
+
+
+def matches(
+    regex: re.Pattern[str], starts: Starts | None, text: str, words: Words | None
+) -> Iterator[re.Match[str]]:
+    """`regex.finditer(text)`, trying only the candidate starts when the index pays."""
+    end = len(text)
+    if starts is None or words is None or not starts.worth_it(words, 0, end):
+        yield from regex.finditer(text)
+        return
+    resume = -1
+    for start in starts.candidates(words, text, 0, end):
+        if start < resume:
+            continue
+        match = regex.match(text, start, end)
+        if match is not None:
+            yield match
+            resume = max(match.end(), start + 1)
 
 
 def finditer_at(
@@ -375,10 +407,13 @@ def _close(prefix: str, guarded: bool, found: set[str]) -> bool:
 
 
 def _class_letters(av: list) -> list[str] | None:
-    """The letters and digits of a small character class of literals ("[LR]"), else None."""
+    """The letters and digits of a small character class of literals ("[LR]") or of
+    `\\d` (any script's digits are indexed as ASCII ones), else None."""
     chars: list[str] = []
     for kind, value in av:
-        if kind is _c.LITERAL:
+        if kind is _c.CATEGORY and value in (_c.CATEGORY_DIGIT, _c.CATEGORY_UNI_DIGIT):
+            codes = list(range(ord("0"), ord("9") + 1))
+        elif kind is _c.LITERAL:
             codes = [value]
         elif kind is _c.RANGE and value[1] - value[0] < 12:
             codes = list(range(value[0], value[1] + 1))
@@ -393,13 +428,12 @@ def _class_letters(av: list) -> list[str] | None:
 
 
 def _is_word_class(items: list) -> bool:
-    """Whether a lookbehind's body is exactly `\\w`."""
+    """Whether a lookbehind's body is one character class holding all of `\\w` ("\\w",
+    "[\\w/]"): behind it, a match begins where a word begins."""
     if len(items) != 1:
         return False
     kind, value = items[0]
-    return (
-        kind is _c.IN
-        and len(value) == 1
-        and value[0][0] is _c.CATEGORY
-        and value[0][1] in (_c.CATEGORY_WORD, _c.CATEGORY_UNI_WORD)
+    return kind is _c.IN and any(
+        item in ((_c.CATEGORY, _c.CATEGORY_WORD), (_c.CATEGORY, _c.CATEGORY_UNI_WORD))
+        for item in value
     )
