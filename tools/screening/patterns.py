@@ -42,7 +42,7 @@ _NORMALISE = str.maketrans(
 
 def normalise(text: str) -> str:
     """Fold typographic quotes, dashes and no-break spaces to ASCII without changing length."""
-    return text.translate(_NORMALISE)
+    return text if text.isascii() else text.translate(_NORMALISE)
 
 
 def lowered(text: str) -> str:

@@ -57,7 +57,8 @@ class WordIndex:
 
     def __init__(self, low: str) -> None:
         by_head: dict[str, list[int]] = defaultdict(list)
-        for match in _HEAD.finditer(low.translate(_FOLD_AS_ASCII)):
+        folded = low if low.isascii() else low.translate(_FOLD_AS_ASCII)
+        for match in _HEAD.finditer(folded):
             by_head[match.group(1)].append(match.start())
         self.length = len(low)
         self._counts: dict[frozenset[str], int] = {}
