@@ -395,3 +395,28 @@ def test_dated_past_cancer_surgery_near_the_treated_region_is_not_active(surgery
     case = make_case(condition={"regions": ["left arm"]}, history={"surgeries": [surgery]})
     rules = {f.rule for f in screen_case(case)}
     assert ("absolute.local.cancer" in rules) is raised
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "raised"),
+    [
+        # a state after a city with a comma is an address, not cancer ("CA")
+        ("Moved from San Diego, CA last year.", "red_flag.history.cancer_personal", False),
+        ("Lives in Fresno, CA with her daughter.", "red_flag.history.cancer_personal", False),
+        ("Breast CA 2019, on letrozole.", "red_flag.history.cancer_personal", True),
+        # a clinic's name is not a diagnosis
+        (
+            "Seen at the Cancer Wellness Center for a massage referral; no cancer history.",
+            "red_flag.history.cancer_personal",
+            False,
+        ),
+        ("Followed at the cancer center for lymphoma.", "red_flag.history.cancer_personal", True),
+        # "d/c'd" before the drug stops it as "stopped" does
+        ("Meds: d/c'd warfarin in 2020.", "red_flag.history.anticoagulant", False),
+        ("Meds: warfarin 5 mg daily.", "red_flag.history.anticoagulant", True),
+        # RA as room air is not rheumatoid arthritis
+        ("SpO2 98% on RA. Vitals stable.", "absolute.local.inflammatory_arthritis_flare", False),
+    ],
+)
+def test_abbreviations_places_and_names_are_read_by_their_context(text, rule, raised):
+    assert (rule in _rules(text)) is raised
