@@ -12,12 +12,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzing import clinical_text
+from tools.screening.context import SentenceContext
 from tools.screening.engine import Document, FieldText
 from tools.screening.fields import Facts, TextField
 from tools.screening.numbers import dated_weights, readings
 from tools.screening.patterns import Matcher, lowered, normalise
 from tools.screening.rules import rule_set
 from tools.screening.word_index import FieldWords, WordIndex, regex_starts, start_prefixes
+from tools.sentences import Span
 
 
 @cache
@@ -136,3 +138,27 @@ def test_the_number_readers_read_the_same_with_the_index(text: str) -> None:
     assert dated_weights(norm, review_date, WordIndex(lowered(norm))) == dated_weights(
         norm, review_date
     )
+
+
+def _fresh_context(text: FieldText, sentence: Span) -> SentenceContext:
+    rules = text.rules.context
+    return SentenceContext(text.norm, text.low, sentence, rules, text.facts.review_year)
+
+
+def _same(a: SentenceContext, b: SentenceContext) -> bool:
+    return (a.sentence, a.inert_from, a.clauses(), a.triggers) == (
+        b.sentence,
+        b.inert_from,
+        b.clauses(),
+        b.triggers,
+    )
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(clinical_text | st.sampled_from(SAMPLES), min_size=1, max_size=4))
+def test_a_repeated_sentence_is_read_once_and_moved_exactly(pieces: list[str]) -> None:
+    note = " ".join(pieces * 3)  # every sentence repeats, after different text
+    document = Document.read([TextField("notes", note), TextField("objective", note)], Facts())
+    for text in document.fields:
+        for sentence in text.spans:
+            assert _same(text.context(sentence), _fresh_context(text, sentence))

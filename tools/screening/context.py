@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from tools.screening.models import Category, ContextFile, TermSet
-from tools.screening.patterns import Matcher, compile_terms
+from tools.screening.patterns import Matcher, compile_terms, lookbehind_width
 from tools.screening.word_index import Words
 from tools.sentences import Span, clauses
 
@@ -110,6 +110,8 @@ class ContextRules:
     year: re.Pattern[str]
     years_before_review: int
     instruction: Matcher | None
+    lookbehind: int = 0
+    """How many characters before a sentence any of these rules can look at."""
 
     @classmethod
     def build(cls, data: ContextFile) -> ContextRules:
@@ -117,14 +119,24 @@ class ContextRules:
         categories = tuple(
             CompiledCategory.build(n, c, data.macros) for n, c in data.categories.items()
         )
+        terminators = _compile(data.clause_terminators, data.macros)
+        instruction = _compile(data.instruction, data.macros)
+        year = re.compile(data.year.pattern, re.IGNORECASE)
+        matchers = [terminators, instruction] + [
+            m
+            for c in categories
+            for m in (*(matcher for _, matcher in c.directions), c.pseudo, c.terminators)
+        ]
+        regexes = [year] + [r for m in matchers if m is not None for r in m.regexes()]
         return cls(
             frozenset(a.lower() for a in data.abbreviations),
             data.sentence_max_chars,
-            _compile(data.clause_terminators, data.macros),
+            terminators,
             categories,
-            re.compile(data.year.pattern, re.IGNORECASE),
+            year,
             data.year.years_before_review,
-            _compile(data.instruction, data.macros),
+            instruction,
+            max(lookbehind_width(r) for r in regexes),
         )
 
 
@@ -227,6 +239,25 @@ class SentenceContext:
                 found.append(Trigger("historical", span, "both", scope, match.group()))
         return found
 
+    def moved(self, delta: int) -> SentenceContext:
+        """The same context for the same sentence text `delta` characters further on.
+
+        A long record repeats its sentences (daily notes, templates); what ConText finds
+        in one depends only on the sentence and the few characters a lookbehind sees
+        before it (`ContextRules.lookbehind`), so a repeat is read once and moved.
+        """
+        moved = object.__new__(SentenceContext)
+        moved.sentence = _shift(self.sentence, delta)
+        moved._words = self._words
+        moved.inert_from = None if self.inert_from is None else self.inert_from + delta
+        moved._clauses = [_shift(c, delta) for c in self._clauses]
+        moved._live = _shift(self._live, delta)
+        moved.triggers = [
+            Trigger(t.category, _shift(t.span, delta), t.direction, _shift(t.scope, delta), t.text)
+            for t in self.triggers
+        ]
+        return moved
+
     def modifiers(self, target: Span) -> frozenset[str]:
         """Every category (other than the addressing ones) whose triggers reach the mention."""
         return frozenset(
@@ -255,6 +286,10 @@ class SentenceContext:
             for t in self.triggers
             if t.category == "addressed" and not self.modifiers(t.span) & BLOCKING
         ]
+
+
+def _shift(span: Span, delta: int) -> Span:
+    return Span(span.start + delta, span.end + delta)
 
 
 SUB_SENTENCE_END = re.compile(r"[.!?;:\n#]")

@@ -67,6 +67,8 @@ class FieldText:
     words: Words | None = None
     """Where the words of the case's document begin, seen from this field (set by the
     Document that holds it): lets a matcher skip sentences with none of its words."""
+    repeats: dict[tuple[bool, str, int], tuple[SentenceContext, int]] | None = None
+    """Contexts already read in the case's fields by sentence text (set by the Document)."""
 
     def __post_init__(self) -> None:
         self.norm = normalise(self.field.text)
@@ -85,17 +87,24 @@ class FieldText:
         return self.spans[index]
 
     def context(self, sentence: Span) -> SentenceContext:
-        """The sentence's triggers (found once)."""
-        if sentence not in self._contexts:
-            self._contexts[sentence] = SentenceContext(
-                self.norm,
-                self.low,
-                sentence,
-                self.rules.context,
-                self.facts.review_year,
-                self.words,
-            )
-        return self._contexts[sentence]
+        """The sentence's triggers (found once; a sentence the record repeats word for word,
+        with the same few characters before it, is read once per case and moved)."""
+        found = self._contexts.get(sentence)
+        if found is None:
+            rules = self.rules.context
+            before = max(0, sentence.start - rules.lookbehind)
+            key = (before == 0, self.norm[before : sentence.end], sentence.start - before)
+            seen = self.repeats.get(key) if self.repeats is not None else None
+            if seen is not None:
+                found = seen[0].moved(sentence.start - seen[1])
+            else:
+                found = SentenceContext(
+                    self.norm, self.low, sentence, rules, self.facts.review_year, self.words
+                )
+                if self.repeats is not None:
+                    self.repeats[key] = (found, sentence.start)
+            self._contexts[sentence] = found
+        return found
 
     def readings(self) -> list[Reading]:
         """The numeric readings of the field (found once)."""
@@ -173,8 +182,10 @@ class Document:
         self.norm = SEPARATOR.join(t.norm for t in fields)
         self.low = SEPARATOR.join(t.low for t in fields)
         self.words = WordIndex(self.low)
+        repeats: dict[tuple[bool, str, int], tuple[SentenceContext, int]] = {}
         for text, offset in zip(fields, self.starts, strict=True):
             text.words = FieldWords(self.words, offset)
+            text.repeats = repeats
         self._weigh_across_fields()
 
     def _weigh_across_fields(self) -> None:

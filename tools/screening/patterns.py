@@ -149,6 +149,10 @@ class Matcher:
     """When every regex's matches begin at word prefixes alone: all those prefixes, so a
     sentence with no such word is passed over with one lookup."""
 
+    def regexes(self) -> list[re.Pattern[str]]:
+        """The compiled regexes it runs."""
+        return [r for r in (self.literal, self.cased, self.patterns, self.plain) if r is not None]
+
     def _nowhere(self, words: Words | None, pos: int, end: int) -> bool:
         """Whether the index shows no match can begin in [pos, end)."""
         return (
@@ -446,3 +450,27 @@ def _anywhere(starts: dict[str, Starts | None]) -> frozenset[str] | None:
     if any(s is None or s.locator or s.reach_locator for s in starts.values()):
         return None
     return frozenset().union(*(s.prefixes for s in starts.values() if s is not None))
+
+
+def lookbehind_width(regex: re.Pattern[str]) -> int:
+    """How far before a match's start the regex can look: its widest lookbehind, or 1 for
+    a word boundary (which sees the character before)."""
+    return _behind(_sre.parse(regex.pattern, regex.flags).data)
+
+
+def _behind(items: list) -> int:
+    widest = 0
+    for op, av in items:
+        if op in (_c.ASSERT, _c.ASSERT_NOT):
+            direction, sub = av
+            inner = _behind(sub.data)
+            widest = max(widest, inner, sub.getwidth()[1] if direction == -1 else 0)
+        elif op is _c.AT:
+            widest = max(widest, 1)
+        elif op is _c.SUBPATTERN:
+            widest = max(widest, _behind(av[3].data))
+        elif op is _c.BRANCH:
+            widest = max([widest, *(_behind(alt.data) for alt in av[1])])
+        elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            widest = max(widest, _behind(av[2].data))
+    return widest
