@@ -39,6 +39,7 @@ class RankingData(BaseModel):
     protect: int = Field(ge=0)
     bm25_k1: float = Field(gt=0)
     bm25_b: float = Field(ge=0, le=1)
+    lexical_questions: bool = True
 
 
 @cache

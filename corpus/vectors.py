@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from corpus.parts import owner_of
+from corpus.passage_questions import is_question_id
 
 SCORE_DECIMALS = 6
 
@@ -34,7 +35,7 @@ class VectorMatrix:
         self._owner_index = np.array([position[o] for o in owners], dtype=np.int64)
         self._part_rows: dict[str, list[int]] = {}
         for row, (vid, owner) in enumerate(zip(self.ids, owners, strict=True)):
-            if vid != owner:
+            if vid != owner and not is_question_id(vid):
                 self._part_rows.setdefault(owner, []).append(row)
         for rows in self._part_rows.values():
             rows.sort(key=lambda r: int(self.ids[r].rsplit("#", 1)[1]))
