@@ -171,7 +171,7 @@ class Retriever:
                 k=p.fusion_k,
                 protect=p.protect,
             )
-        return section_order(ranked, self._by_id, query)
+        return section_order(ranked, self._by_id, query, p.reference_slot, p.reference_within)
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages for a query."""

@@ -55,6 +55,8 @@ def test_find_quote_is_case_and_space_insensitive(retriever):
         ("pt on warfarin", "anticoagulant therapy"),  # drug → class
         ("when should we refer out", "coordination of services"),
         ("hot pack over the low back", "thermotherapy"),
+        ("does the reviewer care about my client's job", "work and recreational activities"),
+        ("stitches on the forearm", "trauma with skin penetration"),
     ],
 )
 def test_thesaurus_adds_guideline_words(query, added):
