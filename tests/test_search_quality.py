@@ -110,6 +110,9 @@ def test_when_chunker_model_or_data_changed_then_ingest_rebuilds(tmp_path):
         ("what do I send to get more visits approved", "medically necessary"),
         ("Cherkin 2011 chronic low back pain trial", "trial of care"),  # a study
         ("massage after a car accident", "bladder"),  # trauma, not continence
+        ("Ms. Jones has back pain", "multiple sclerosis"),  # a title, not MS
+        ("what falls under 97124", "trauma"),  # "falls under" is not a fall
+        ("minor surgery last week", "younger"),  # "minor" is not a child
     ],
 )
 def test_thesaurus_does_not_pull_the_wrong_way(query, unwanted):
