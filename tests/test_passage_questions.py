@@ -4,6 +4,10 @@ loud when a quote no longer names one passage, embedded without disturbing answe
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +21,7 @@ from corpus.passage_questions import (
     question_id,
     questions_for,
 )
+from corpus.sources import default_sources_dir
 from corpus.store import index_dir
 from corpus.vectors import VectorMatrix
 
@@ -86,3 +91,34 @@ def test_a_passage_scores_as_its_closest_question():
     vectors = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.6, 0.8, 0.0]])
     ranked = VectorMatrix(ids, vectors).best_per_passage(np.array([0.0, 1.0, 0.0]))
     assert ranked == [("a:p1:c1", 1.0), ("b:p1:c1", 0.8)]
+
+
+def test_ingest_stops_naming_the_quote_when_the_guideline_text_changed(tmp_path):
+    # The guideline reworded a list item that keys users' questions: the command stops
+    # before writing anything and names the quote (no traceback, exit 2).
+    shipped = default_sources_dir() / "cpg-167-therapeutic-massage.txt"
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    text = shipped.read_text(encoding="utf-8")
+    assert "Anti-inflammatory injection site" in text
+    (sources / shipped.name).write_text(
+        text.replace("Anti-inflammatory injection site", "Corticosteroid injection site"),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "MASSAGE_REVIEW_HOME": str(tmp_path / "home"),
+        "MASSAGE_REVIEW_SOURCES": str(sources),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "agent.cli", "ingest"],
+        cwd=Path(__file__).resolve().parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "'- Anti-inflammatory injection site' is in no passage" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "home" / "index").exists()
