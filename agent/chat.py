@@ -52,9 +52,9 @@ SAFETY_ORDER = [
 """The safety findings a red-flag question lists, most serious first."""
 GUIDELINE_HITS = 3
 """How many passages a guideline question cites."""
-EXCERPT_CHARS = 360
-"""About how much of a passage a guideline answer quotes (the sentences sharing most
-words with the question); the citation gives the whole passage."""
+ANSWER_SENTENCES = 2
+"""At most this many sentences of a passage are quoted: those that best answer the
+question (corpus.answers); the citation gives the whole passage."""
 
 
 # --- the rules (agent/chat_rules.py) and routing ------------------------------------
@@ -109,6 +109,8 @@ class PassageSource(Protocol):
     def get(self, chunk_id: str) -> Chunk | None: ...
 
     def search(self, query: str, k: int = 5) -> list[Hit]: ...
+
+    def answer(self, query: str, chunk: Chunk, limit: int = 2) -> list[str]: ...
 
 
 class ChatAnswer(BaseModel):
@@ -438,41 +440,6 @@ def answer_outcome(facts: CaseFacts, question: str, passages: PassageSource, rep
         reply.add(f"Also noted, not decisive: {', '.join(others)}.")
 
 
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 3}
-
-
-def _units(chunk: Chunk) -> list[str]:
-    """A passage's lines below its heading, long lines cut at sentence ends."""
-    units: list[str] = []
-    for line in chunk.text.split("\n")[1:]:
-        units += [u for u in re.split(r"(?<=[a-z)]{2}[.;:])\s+(?=[A-Z(])", line.strip()) if u]
-    return units or [chunk.text]
-
-
-def excerpt(chunk: Chunk, question: str) -> str:
-    """The sentences or list items of a passage that share most words with the question,
-    in the passage's order, up to about EXCERPT_CHARS (the whole passage is cited beside
-    it). The passage's lead sentence comes first when its heading is what was asked
-    about (a definition) or when no sentence shares a word with the question."""
-    units = _units(chunk)
-    wanted = _words(question)
-    shared = [len(_words(unit) & wanted) for unit in units]
-    heading = chunk.text.split("\n", 1)[0]
-    keep: list[int] = []
-    size = 0
-    if _words(heading) & wanted or not any(shared):
-        keep, size = [0], len(units[0])
-    for i in sorted(range(len(units)), key=lambda i: (-shared[i], i)):
-        if i in keep or not shared[i]:
-            continue
-        if keep and size + len(units[i]) > EXCERPT_CHARS:
-            continue
-        keep.append(i)
-        size += len(units[i])
-    return " … ".join(units[i] for i in sorted(keep))
-
-
 def search_query(question: str) -> str:
     """The question without its lead-in ("what does the guideline say about …"), so the
     search weighs the topic, not the words every question shares."""
@@ -488,7 +455,8 @@ def _lead_ins() -> list[re.Pattern[str]]:
 
 
 def guideline_passages(question: str, passages: PassageSource, reply: Reply) -> None:
-    """The guideline passages that best answer a question (hybrid search), quoted."""
+    """The guideline passages that best answer a question (hybrid search), each quoted
+    by the sentence(s) that answer it (the same ones `search` highlights)."""
     query = search_query(question)
     skip = set(chat_rules().guideline_skip_sections)
     hits = passages.search(query, k=GUIDELINE_HITS + 4)
@@ -498,7 +466,7 @@ def guideline_passages(question: str, passages: PassageSource, reply: Reply) -> 
         return
     reply.add("What CPG 167 says:")
     for hit in hits:
-        text = excerpt(hit.chunk, query)
+        text = " … ".join(passages.answer(query, hit.chunk, ANSWER_SENTENCES))
         cited = reply.cite(citation_of(hit.chunk))
         reply.add(f"- {hit.chunk.section}, p.{hit.chunk.page}: “{text}”{cited}")
 

@@ -26,6 +26,7 @@ import openai
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from agent.chat import (
+    ANSWER_SENTENCES,
     CaseFacts,
     ChatAnswer,
     PassageSource,
@@ -229,8 +230,13 @@ class Toolbox:
         }
 
     def search_guideline(self, query: str) -> dict[str, Any]:
+        """The passages found, each with the sentence(s) that best answer the query
+        (corpus.answers), so the model quotes the line that answers."""
         hits = self.passages.search(query, k=SEARCH_HITS)
-        return {"passages": self._hand([citation_of(h.chunk) for h in hits])}
+        handed = self._hand([citation_of(h.chunk) for h in hits])
+        for item, hit in zip(handed, hits, strict=True):
+            item["answer"] = self.passages.answer(query, hit.chunk, ANSWER_SENTENCES)
+        return {"passages": handed}
 
     def call(self, name: str, arguments: str) -> str:
         """Run one tool call; the result as the (masked) JSON text sent back."""

@@ -35,6 +35,7 @@ from agent.record_commands import Usage, add_record_commands
 from agent.render import determination_text, hits_text
 from agent.second_reader import make_second_reader
 from corpus.ingest import build_index
+from corpus.passage_questions import PassageQuestionsError
 from corpus.retrieval import Retriever
 from corpus.sources import SourceError
 from corpus.store import IndexCorrupt, IndexMissing
@@ -259,7 +260,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Usage as error:
         print(f"usage: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (SourceError, IndexCorrupt, MissingPassage, ConfigError) as error:
+    except (
+        SourceError,
+        IndexCorrupt,
+        MissingPassage,
+        ConfigError,
+        PassageQuestionsError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         if isinstance(error, IndexCorrupt):
             print("hint: massage-review ingest --rebuild", file=sys.stderr)

@@ -19,6 +19,7 @@ from typing import Any
 
 from corpus.chunking import Chunk
 from corpus.embedding import MODEL_NAME, encoder
+from corpus.passage_questions import is_question_id, questions_for
 from corpus.recipe import current_recipe
 from corpus.representation import vector_texts
 from corpus.sources import Source, read_all
@@ -75,13 +76,21 @@ class IngestReport:
         )
 
 
-def _vectors_of(chunks: list[Chunk], source_name: str) -> list[tuple[str, str, dict[str, Any]]]:
-    """(vector id, text to embed, metadata): each passage whole, then each of its parts."""
+def _kind(vector_id: str) -> str:
+    if is_question_id(vector_id):
+        return "question"
+    return "part" if "#" in vector_id else "passage"
+
+
+def _vectors_of(
+    chunks: list[Chunk], source_name: str, questions: dict[str, list[str]]
+) -> list[tuple[str, str, dict[str, Any]]]:
+    """(vector id, text to embed, metadata): each passage whole, its parts, its questions."""
     items = []
     for chunk in chunks:
         meta = _metadata(chunk, source_name)
-        for vid, text in vector_texts(chunk):
-            items.append((vid, text, {**meta, "kind": "part" if "#" in vid else "passage"}))
+        for vid, text in vector_texts(chunk, questions.get(chunk.id, [])):
+            items.append((vid, text, {**meta, "kind": _kind(vid)}))
     return items
 
 
@@ -159,7 +168,9 @@ def build_index(
         return report
 
     chunks_by_file = {name: source.chunks() for name, source in by_file.items()}
-    items_by_file = {name: _vectors_of(cs, name) for name, cs in chunks_by_file.items()}
+    # Every key quote is checked against the new passages before anything is written.
+    questions = questions_for([c for cs in chunks_by_file.values() for c in cs])
+    items_by_file = {name: _vectors_of(cs, name, questions) for name, cs in chunks_by_file.items()}
     reuse_ids = [vid for name in report.unchanged for vid in old_sources[name]["vector_ids"]]
     vectors = _reused_vectors(live, reuse_ids) if old else {}
     to_embed = [
@@ -193,6 +204,7 @@ def build_index(
                 for name, items in items_by_file.items()
             },
             "chunks": [chunk.model_dump(mode="json") for chunk in all_chunks],
+            "questions": questions,
         },
     )
     _swap_in(staging, live)
@@ -206,9 +218,15 @@ def _embed(
     vectors: dict[str, list[float]],
     progress: Progress,
 ) -> None:
-    """Embed passages and parts in batches, reporting progress every batch."""
+    """Embed passages, parts and questions in batches, reporting progress every batch.
+
+    Shortest texts first across the whole set (not only within a batch): a batch is
+    padded to its longest text, so a one-line question batched with a whole passage
+    would cost a passage's length.
+    """
     model = encoder()
     batch = 32
+    items = sorted(items, key=lambda item: (len(item[1]), item[0]))
     for start in range(0, len(items), batch):
         part = items[start : start + batch]
         for (vid, _, _), vector in zip(part, model.encode([t for _, t, _ in part]), strict=True):

@@ -39,6 +39,9 @@ class RankingData(BaseModel):
     protect: int = Field(ge=0)
     bm25_k1: float = Field(gt=0)
     bm25_b: float = Field(ge=0, le=1)
+    lexical_questions: bool = True
+    reference_slot: int = Field(default=0, ge=0)
+    reference_within: int = Field(default=0, ge=0)
 
 
 @cache
@@ -106,9 +109,22 @@ def fuse(
     return fused
 
 
-def section_order(ranked: Ranking, chunks: dict[str, Chunk], query: str) -> Ranking:
+def section_order(
+    ranked: Ranking, chunks: dict[str, Chunk], query: str, slot: int = 0, within: int = 0
+) -> Ranking:
     """Reference passages after all others, or before them when the question asks about
-    studies or sources (each group keeps its order)."""
+    studies or sources (each group keeps its order).
+
+    A question can name a study's topic without any research word ("calf massage after
+    hip replacement"): with `slot` > 0, the best reference passage keeps place `slot` if
+    fusion put it within the first `within` places, so a clear bibliographic match is
+    still shown while a clinical question loses at most one place to it.
+    """
     clinical = [item for item in ranked if not is_reference(chunks[item[0]])]
     references = [item for item in ranked if is_reference(chunks[item[0]])]
-    return references + clinical if asks_about_sources(query) else clinical + references
+    if asks_about_sources(query):
+        return references + clinical
+    if slot > 0 and references and ranked.index(references[0]) < within:
+        best = references.pop(0)
+        clinical.insert(min(slot - 1, len(clinical)), best)
+    return clinical + references

@@ -7,8 +7,8 @@ new chunker or model, leaving passages and vectors from the old one).
 
 The chunker "version" is a hash of the modules that turn a source into embedded texts,
 so no one has to remember to bump a number; the data hash covers corpus/data/*.yaml
-(the thesaurus and ranking data read at query time, recorded so an evaluation names
-exactly what it ran with).
+(the users' questions embedded with each passage, and the thesaurus and ranking data
+read at query time, recorded so an evaluation names exactly what it ran with).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ CHUNKER_MODULES = (
     "sources.py",
     "chunking.py",
     "parts.py",
+    "passage_questions.py",
     "representation.py",
 )
 

@@ -10,10 +10,13 @@ what the vectors are computed from.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from corpus.chunking import Chunk
 from corpus.parts import part_id, passage_parts
+from corpus.passage_questions import question_id
 
-REPRESENTATION_VERSION = "2"
+REPRESENTATION_VERSION = "3"
 """Bumped whenever what is embedded changes, so that old indexes are rebuilt."""
 
 
@@ -58,8 +61,10 @@ def part_texts(chunk: Chunk) -> list[str]:
     return texts
 
 
-def vector_texts(chunk: Chunk) -> list[tuple[str, str]]:
-    """(vector id, text to embed): the whole passage, then each of its parts."""
+def vector_texts(chunk: Chunk, questions: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(vector id, text to embed): the whole passage, each of its parts, then each of
+    the users' questions it answers (corpus.passage_questions), embedded as asked."""
     items = [(chunk.id, passage_text(chunk))]
     items += [(part_id(chunk.id, n), t) for n, t in enumerate(part_texts(chunk), start=1)]
+    items += [(question_id(chunk.id, n), q) for n, q in enumerate(questions, start=1)]
     return items

@@ -52,9 +52,10 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
-def lexical_text(chunk: Chunk) -> str:
-    """What BM25 indexes: the heading path, then the passage."""
-    return f"{heading_path(chunk)}\n{chunk.text}"
+def lexical_text(chunk: Chunk, questions: list[str] | None = None) -> str:
+    """What BM25 indexes: the heading path, the passage, then the users' questions it
+    answers (corpus.passage_questions)."""
+    return "\n".join([heading_path(chunk), chunk.text, *(questions or [])])
 
 
 class Retriever:
@@ -70,7 +71,7 @@ class Retriever:
             vectors = VectorMatrix.from_collection(collection)
         except Exception as error:  # chromadb raises many types for a damaged folder
             raise IndexCorrupt(f"{folder / 'chroma'}: cannot read the vectors ({error})") from error
-        self._setup(chunks, versions, vectors)
+        self._setup(chunks, versions, vectors, questions=manifest.get("questions") or {})
 
     @classmethod
     def from_vectors(
@@ -79,10 +80,11 @@ class Retriever:
         vectors: VectorMatrix,
         versions: dict[str, str] | None = None,
         embed: Embedder = embed_texts,
+        questions: dict[str, list[str]] | None = None,
     ) -> Retriever:
         """A retriever over passages and vectors held in memory (evaluation, tests)."""
         retriever = cls.__new__(cls)
-        retriever._setup(chunks, versions or {}, vectors, embed)
+        retriever._setup(chunks, versions or {}, vectors, embed, questions or {})
         return retriever
 
     def _setup(
@@ -91,6 +93,7 @@ class Retriever:
         versions: dict[str, str],
         vectors: VectorMatrix,
         embed: Embedder = embed_texts,
+        questions: dict[str, list[str]] | None = None,
     ) -> None:
         self.chunks = chunks
         self.versions = versions
@@ -101,8 +104,11 @@ class Retriever:
         self._query_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self.params = ranking_data()
+        questions = questions if self.params.lexical_questions else {}
         self._lexical = LexicalIndex(
-            [lexical_text(chunk) for chunk in chunks], k1=self.params.bm25_k1, b=self.params.bm25_b
+            [lexical_text(chunk, (questions or {}).get(chunk.id)) for chunk in chunks],
+            k1=self.params.bm25_k1,
+            b=self.params.bm25_b,
         )
 
     def get(self, chunk_id: str) -> Chunk | None:
@@ -165,7 +171,7 @@ class Retriever:
                 k=p.fusion_k,
                 protect=p.protect,
             )
-        return section_order(ranked, self._by_id, query)
+        return section_order(ranked, self._by_id, query, p.reference_slot, p.reference_within)
 
     def search(self, query: str, k: int = 5, mode: Mode = "hybrid") -> list[Hit]:
         """The k best passages for a query."""

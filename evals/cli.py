@@ -119,7 +119,7 @@ def run_retrieval(gold: Path | None, retriever: Retriever, progress: Callable[[s
         failed += [] if passed else [name]
     for name in targets.reported:
         if (GOLD_DIR / name).exists():
-            title = f"{name} (never tuned on, reported)"
+            title = f"{name} (reported, not gated)"
             scores = _retrieval_table(title, GOLD_DIR / name, retriever, progress)
             print(goal + ("met" if _meets(scores, issue) else "NOT met") + "\n")
     print("retrieval gate: " + ("passed" if not failed else "FAILED: " + ", ".join(failed)))

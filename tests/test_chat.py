@@ -154,3 +154,14 @@ def test_chat_gold_gate(retriever) -> None:
     assert scores.fact_recall >= 0.9, [r for r in scores.rows if r.missing]
     assert scores.citation_validity == 1.0, [r for r in scores.rows if r.citation_problems]
     assert scores.gold_passage_rate >= 0.9
+
+
+def test_guideline_answer_quotes_the_sentences_that_answer(retriever) -> None:
+    # The long contraindication list is quoted by the one item asked about (the same
+    # sentence `search` highlights), not by its first lines.
+    question = "what does the guideline say about a cortisone shot site?"
+    answer = ask(load_case(PARTIAL), question, retriever)
+    chunk = retriever.find_quote("Anti-inflammatory injection site")
+    assert chunk is not None and chunk.id in {c.id for c in answer.citations}, answer.text
+    line = next(x for x in answer.text.split("\n") if f"[{chunk.id}]" in x)
+    assert "“Anti-inflammatory injection site”" in line

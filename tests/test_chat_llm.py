@@ -168,3 +168,13 @@ def test_a_bad_tool_call_gets_an_error_result(retriever, name, arguments, error)
     box = Toolbox(facts=case_facts(load_case(PARTIAL_CASE), retriever), passages=retriever)
     assert error in json.loads(box.call(name, arguments))["error"]
     assert not box.given
+
+
+def test_guideline_search_tool_hands_the_answering_sentences(retriever) -> None:
+    from agent.chat import case_facts
+    from agent.chat_llm import Toolbox
+
+    box = Toolbox(facts=case_facts(load_case(PARTIAL_CASE), retriever), passages=retriever)
+    passages = json.loads(box.call("search_guideline", '{"query": "fever over 101"}'))["passages"]
+    fever = next(p for p in passages if "Significant fever" in p["text"])
+    assert fever["answer"] == ["Significant fever (>101.5 degrees F)"]

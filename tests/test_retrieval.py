@@ -55,6 +55,11 @@ def test_find_quote_is_case_and_space_insensitive(retriever):
         ("pt on warfarin", "anticoagulant therapy"),  # drug → class
         ("when should we refer out", "coordination of services"),
         ("hot pack over the low back", "thermotherapy"),
+        ("does the reviewer care about my client's job", "work and recreational activities"),
+        ("stitches on the forearm", "trauma with skin penetration"),
+        ("83 y/o client slow to respond", "as patients age"),  # an age written as a number
+        ("client with a bulging disc", "acute disk herniation"),  # "disc" is not "disk"
+        ("had cupping done elsewhere", "unproven"),
     ],
 )
 def test_thesaurus_adds_guideline_words(query, added):

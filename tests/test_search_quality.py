@@ -109,6 +109,10 @@ def test_when_chunker_model_or_data_changed_then_ingest_rebuilds(tmp_path):
         ("end-stage renal disease", "stage of an injury"),  # "stage" inside "end-stage"
         ("what do I send to get more visits approved", "medically necessary"),
         ("Cherkin 2011 chronic low back pain trial", "trial of care"),  # a study
+        ("massage after a car accident", "bladder"),  # trauma, not continence
+        ("Ms. Jones has back pain", "multiple sclerosis"),  # a title, not MS
+        ("what falls under 97124", "trauma"),  # "falls under" is not a fall
+        ("minor surgery last week", "younger"),  # "minor" is not a child
     ],
 )
 def test_thesaurus_does_not_pull_the_wrong_way(query, unwanted):
@@ -132,8 +136,24 @@ def test_fusion_breaks_ties_by_passage_id():
     ["massage for chronic low back pain", "knee osteoarthritis", "fibromyalgia massage"],
 )
 def test_clinical_questions_get_no_reference_list(retriever, query):
+    # A condition the guideline names only in study titles may bring its study into
+    # the top 5 (a user naming a study's topic wants it), but one, and never in the
+    # first two places: the bibliography never crowds a clinical question.
     assert not asks_about_sources(query)
-    assert not any(is_reference(h.chunk) for h in retriever.search(query, k=5))
+    places = [h.rank for h in retriever.search(query, k=5) if is_reference(h.chunk)]
+    assert len(places) <= 1 and all(place >= 3 for place in places)
+
+
+def test_a_studys_topic_without_a_research_word_still_finds_the_study(retriever):
+    query = "single Swedish massage session effect on cortisol and immune function"
+    assert not asks_about_sources(query)
+    hits = retriever.search(query, k=5)
+    assert any("Rapaport" in h.chunk.text for h in hits), [h.chunk.id for h in hits]
+
+
+def test_chills_without_an_infection_source_is_not_a_question_about_sources():
+    assert not asks_about_sources("night sweats and chills, no infection source found")
+    assert asks_about_sources("what sources does the guideline cite")
 
 
 @pytest.mark.parametrize(
