@@ -26,6 +26,8 @@ from tools.parameters import parameters
 from tools.policy import recommend
 from tools.review import all_findings
 from tools.screening.attention import find_attention, unique
+from tools.screening.clusters import case_clusters
+from tools.screening.engine import case_document
 
 MAX_ATTEMPTS = 2
 """A first draft and one retry; then the offline letter."""
@@ -52,10 +54,14 @@ def run_tools(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
     the attention items of the other readers, which never touch the recommendation."""
     case = state["case"]
     stage, days = stage_of(case)
-    findings = all_findings(case) + list(state.get("confirmed") or [])
+    document = case_document(case)  # the texts read once for the rules and every reader
+    clusters = case_clusters(case, document)
+    findings = all_findings(case, document, clusters) + list(state.get("confirmed") or [])
     recommendation = recommend(case, findings)
     context = runtime.context
-    attention = find_attention(case, recommendation.findings, embed=context.embed)
+    attention = find_attention(
+        case, recommendation.findings, embed=context.embed, document=document, clusters=clusters
+    )
     if context.second_reader is not None:
         attention = unique([*attention, *context.second_reader(case, recommendation.findings)])
     return {

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from agent.attention import cite_attention
 from agent.citations import citation_of, cite, passage_for
 from agent.config import Settings
 from agent.drafting import draft_rationale
@@ -31,14 +32,18 @@ from tools.case import Case
 from tools.determination import Determination
 from tools.dosage import stage_of
 from tools.parameters import parameters
-from tools.review import review_case
+from tools.review import review
+from tools.screening.attention import Embed
 
 Percentile = Callable[[list[float], float], float]
 
 
-def plain_review(case: Case, retriever: Retriever) -> Determination:
-    """The graph's steps as plain calls, no graph: the baseline of the overhead row."""
-    recommendation = review_case(case)
+def plain_review(case: Case, retriever: Retriever, embed: Embed | None = None) -> Determination:
+    """The graph's steps as plain calls, no graph: the baseline of the overhead row (the
+    same readers as the graph's, the semantic net with `embed` included)."""
+    reviewed = review(case, embed=embed)
+    recommendation = reviewed.recommendation
+    attention = cite_attention(reviewed.attention, retriever)
     findings, citations = cite(recommendation.findings, retriever)
     recommendation = recommendation.model_copy(update={"findings": findings})
     routes = None
@@ -56,6 +61,7 @@ def plain_review(case: Case, retriever: Retriever) -> Determination:
         approved=recommendation.approved,
         refer=recommendation.refer,
         findings=findings,
+        attention=attention,
         deciding=recommendation.deciding,
         rationale=draft_rationale(recommendation, stage_text, citations, routes),
         citations=citations,
@@ -79,11 +85,11 @@ def graph_overhead(retriever: Retriever, cases: list[Case]) -> tuple[list[float]
     """Per case, milliseconds of the plain steps and of the graph (interleaved runs)."""
     context = ReviewContext(passages=retriever, drafter=OfflineDrafter())
     for case in cases[:20]:  # warm-up
-        plain_review(case, retriever)
+        plain_review(case, retriever, context.embed)
         review_determination(case, context)
     plain, graph = [], []
     for case in cases:
-        plain.append(_timed(lambda c=case: plain_review(c, retriever)))
+        plain.append(_timed(lambda c=case: plain_review(c, retriever, context.embed)))
         graph.append(_timed(lambda c=case: review_determination(c, context)))
     return plain, graph
 
