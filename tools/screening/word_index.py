@@ -36,6 +36,7 @@ def _fold_as_ascii() -> dict[int, str]:
 
 
 _FOLD_AS_ASCII = str.maketrans(_fold_as_ascii())
+_TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLD_AS_ASCII) + "]")
 """Characters a regex matches as an ASCII letter or digit that `str.lower` does not turn
 into one: dotted/dotless i and long s (case-insensitively), and every decimal digit of
 any script (`\\d`). They are indexed as that letter or digit."""
@@ -57,7 +58,9 @@ class WordIndex:
 
     def __init__(self, low: str) -> None:
         by_head: dict[str, list[int]] = defaultdict(list)
-        folded = low if low.isascii() else low.translate(_FOLD_AS_ASCII)
+        folded = low
+        if not low.isascii() and _TO_FOLD.search(low):
+            folded = _TO_FOLD.sub(lambda m: _FOLD_AS_ASCII[ord(m.group())], low)
         for match in _HEAD.finditer(folded):
             by_head[match.group(1)].append(match.start())
         self.length = len(low)
