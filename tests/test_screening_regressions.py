@@ -416,8 +416,16 @@ def test_dated_past_cancer_surgery_near_the_treated_region_is_not_active(surgery
         ("Meds: warfarin 5 mg daily.", "red_flag.history.anticoagulant", True),
         # Spanish negation in a bilingual note
         ("Pt niega numbness in the saddle area.", "red_flag.pattern.numbness_paresthesia", False),
-        ("Sin fiebre hoy; no refiere escalofríos.", "red_flag.physical.fever_without_source", False),
-        ("Numbness in the saddle area since Tuesday.", "red_flag.pattern.numbness_paresthesia", True),
+        (
+            "Sin fiebre hoy; no refiere escalofríos.",
+            "red_flag.physical.fever_without_source",
+            False,
+        ),
+        (
+            "Numbness in the saddle area since Tuesday.",
+            "red_flag.pattern.numbness_paresthesia",
+            True,
+        ),
         # RA as room air is not rheumatoid arthritis
         ("SpO2 98% on RA. Vitals stable.", "absolute.local.inflammatory_arthritis_flare", False),
     ],
