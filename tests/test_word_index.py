@@ -18,7 +18,13 @@ from tools.screening.fields import Facts, TextField
 from tools.screening.numbers import dated_weights, readings
 from tools.screening.patterns import Matcher, lowered, normalise
 from tools.screening.rules import rule_set
-from tools.screening.word_index import FieldWords, WordIndex, regex_starts, start_prefixes
+from tools.screening.word_index import (
+    FieldWords,
+    WordIndex,
+    regex_starts,
+    required_prefixes,
+    start_prefixes,
+)
 from tools.sentences import Span
 
 
@@ -162,3 +168,18 @@ def test_a_repeated_sentence_is_read_once_and_moved_exactly(pieces: list[str]) -
     for text in document.fields:
         for sentence in text.spans:
             assert _same(text.context(sentence), _fresh_context(text, sentence))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"(?<!\w)(?:her|the)\s+(?:pcp|doctor)", {"pcp", "doc"}),  # the noun, not "the"
+        (r"[,;]\s*pcp", {"pcp"}),
+        (r"\d+\s*cm\s+larger", {"lar"}),
+        (r"x(?:ab)", None),  # "ab" may sit inside a word
+        (r"(?<!\w)(?:a|b)|(?:\d+ yrs)", {"a", "b", "yrs"}),
+    ],
+)
+def test_required_prefixes(pattern: str, expected: set[str] | None) -> None:
+    found = required_prefixes(re.compile(pattern, re.IGNORECASE))
+    assert (None if found is None else set(found)) == expected

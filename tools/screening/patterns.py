@@ -20,7 +20,14 @@ import re._parser as _sre
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from tools.screening.word_index import PREFIX, Starts, Words, finditer_at, regex_starts
+from tools.screening.word_index import (
+    PREFIX,
+    Starts,
+    Words,
+    finditer_at,
+    regex_starts,
+    required_prefixes,
+)
 
 # Same-length replacements: matching runs on the normalised copy, evidence is cut from the
 # original text at the same offsets, so the quote stays exact.
@@ -156,6 +163,10 @@ class Matcher:
     anywhere: frozenset[str] | None = None
     """When every regex's matches begin at word prefixes alone: all those prefixes, so a
     sentence with no such word is passed over with one lookup."""
+    required: frozenset[str] | None = None
+    """Word prefixes one of which begins inside every match of every regex (the "PCP" of
+    "her PCP"): a sentence with none of them is passed over with one lookup, even where
+    matches may begin at words as common as "the"."""
 
     def regexes(self) -> list[re.Pattern[str]]:
         """The compiled regexes it runs."""
@@ -163,11 +174,11 @@ class Matcher:
 
     def _nowhere(self, words: Words | None, pos: int, end: int) -> bool:
         """Whether the index shows no match can begin in [pos, end)."""
-        return (
-            self.anywhere is not None
-            and words is not None
-            and not words.any_start(self.anywhere, pos, end)
-        )
+        if words is None:
+            return False
+        if self.required is not None and not words.any_start(self.required, pos, end):
+            return True
+        return self.anywhere is not None and not words.any_start(self.anywhere, pos, end)
 
     def spans(
         self,
@@ -450,7 +461,16 @@ def compile_terms(
         plain=regexes["plain"],
         starts={name: found for name, found in starts.items() if found is not None},
         anywhere=_anywhere(starts),
+        required=_required_words([r for r in regexes.values() if r is not None]),
     )
+
+
+def _required_words(regexes: list[re.Pattern[str]]) -> frozenset[str] | None:
+    """The union of the regexes' required prefixes, when each has some."""
+    found = [required_prefixes(r) for r in regexes]
+    if not found or any(f is None for f in found):
+        return None
+    return frozenset().union(*found)  # type: ignore[arg-type]
 
 
 def _anywhere(starts: dict[str, Starts | None]) -> frozenset[str] | None:

@@ -441,3 +441,115 @@ def _is_word_class(items: list) -> bool:
         item in ((_c.CATEGORY, _c.CATEGORY_WORD), (_c.CATEGORY, _c.CATEGORY_UNI_WORD))
         for item in value
     )
+
+
+def required_prefixes(regex: re.Pattern[str]) -> frozenset[str] | None:
+    """Word prefixes one of which begins inside every match (at its start or later):
+    where a range holds none of them, the regex cannot match there. None when that
+    cannot be shown. ("(?:her\\s+)?(?:pcp|doctor)" needs a word starting "pcp" or
+    "doc", though it may begin at "her".)"""
+    found = _required(list(_sre.parse(regex.pattern, regex.flags).data), False)
+    return None if found is None or "" in found else frozenset(found)
+
+
+def _required(items: list, boundary: bool) -> set[str] | None:
+    """Required prefixes of a sequence; `boundary`: a word begins where it does.
+
+    Every mandatory element that begins a word offers a set; the most selective one (the
+    fewest one- and two-letter prefixes, then the fewest prefixes) is kept.
+    """
+    options: list[set[str]] = []
+    for index, (op, av) in enumerate(_flat(items)):
+        if op in (_c.AT, _c.ASSERT_NOT) and _guard_item(op, av):
+            boundary = True
+            continue
+        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
+            continue
+        found: set[str] = set()
+        if op is _c.BRANCH:
+            walked = boundary and all(_walk(list(a.data), "", True, found) for a in av[1])
+            if walked and "" not in found:
+                options.append(found)
+            inner = [_required(list(alt.data), boundary) for alt in av[1]]
+            if all(i is not None for i in inner):
+                options.append(set().union(*inner))  # type: ignore[arg-type]
+            boundary = _ends_spaced([(op, av)])
+            continue
+        if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+            low, _high, item = av
+            spaced = _is_space_run(item)
+            if low == 0:
+                # optional: a word begins after it only if it does either way
+                boundary = boundary and (spaced or _ends_spaced(list(item.data)))
+                continue
+            if not spaced and boundary and _walk(list(item.data), "", True, found):
+                options.append(found)
+            boundary = spaced or _ends_spaced(list(item.data))
+            continue
+        if boundary and op in (_c.LITERAL, _c.IN) and _walk(_flat(items)[index:], "", True, found):
+            options.append(found)
+        # a character that is no part of a word ("-", ",", "[,;]", "\\s") ends one
+        boundary = (op is _c.LITERAL and _no_word_chars([(op, av)])) or (
+            op is _c.IN and _no_word_chars(av)
+        )
+    options = [o for o in options if o and "" not in o and len(o) <= _MAX_PREFIXES]
+    if not options:
+        return None
+    # the most selective; on a tie the later element (the noun after "her", "the")
+    ranked = sorted(
+        enumerate(options), key=lambda o: (sum(len(p) < PREFIX for p in o[1]), len(o[1]), -o[0])
+    )
+    return ranked[0][1]
+
+
+def _flat(items: list) -> list:
+    """A sequence with its groups opened (a group is its items, in place)."""
+    out: list = []
+    for op, av in items:
+        if op is _c.SUBPATTERN:
+            out += _flat(list(av[3].data))
+        else:
+            out.append((op, av))
+    return out
+
+
+def _guard_item(op: object, av: object) -> bool:
+    if op is _c.AT:
+        return av in (_c.AT_BOUNDARY, _c.AT_UNI_BOUNDARY, _c.AT_LOC_BOUNDARY)
+    direction, sub = av  # type: ignore[misc]
+    return direction == -1 and _is_word_class(list(sub.data))
+
+
+def _no_word_chars(av: list) -> bool:
+    """Whether a character class holds only whitespace and non-word literals."""
+    return all(
+        (kind is _c.CATEGORY and value in _SPACES)
+        or (kind is _c.LITERAL and not (chr(value).isalnum() or chr(value) == "_"))
+        for kind, value in av
+    )
+
+
+def _is_space_run_item(av: list) -> bool:
+    return all(kind is _c.CATEGORY and value in _SPACES for kind, value in av)
+
+
+def _is_space_run(item: _sre.SubPattern) -> bool:
+    """Whether a repeated item is one whitespace class (`\\s`)."""
+    return len(item.data) == 1 and item.data[0][0] is _c.IN and _is_space_run_item(item.data[0][1])
+
+
+def _ends_spaced(items: list) -> bool:
+    """Whether a sequence always ends with at least one whitespace character."""
+    if not items:
+        return False
+    op, av = items[-1]
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, _c.POSSESSIVE_REPEAT):
+        return av[0] >= 1 and _is_space_run(av[2])
+    if op is _c.SUBPATTERN:
+        return _ends_spaced(list(av[3].data))
+    if op is _c.BRANCH:
+        return all(_ends_spaced(list(alt.data)) for alt in av[1])
+    return op is _c.IN and _is_space_run_item(av)
+
+
+_SPACES = (_c.CATEGORY_SPACE, _c.CATEGORY_UNI_SPACE)
