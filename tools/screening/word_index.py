@@ -36,6 +36,7 @@ def _fold_as_ascii() -> dict[int, str]:
 
 
 _FOLD_AS_ASCII = str.maketrans(_fold_as_ascii())
+_FOLD_CHARS = frozenset(chr(c) for c in _FOLD_AS_ASCII)
 _TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLD_AS_ASCII) + "]")
 """Characters a regex matches as an ASCII letter or digit that `str.lower` does not turn
 into one: dotted/dotless i and long s (case-insensitively), and every decimal digit of
@@ -59,7 +60,8 @@ class WordIndex:
     def __init__(self, low: str) -> None:
         by_head: dict[str, list[int]] = defaultdict(list)
         folded = low
-        if not low.isascii() and _TO_FOLD.search(low):
+        # which characters occur, once (a search with a 650-character class is slow)
+        if not low.isascii() and not _FOLD_CHARS.isdisjoint(set(low)):
             folded = _TO_FOLD.sub(lambda m: _FOLD_AS_ASCII[ord(m.group())], low)
         for match in _HEAD.finditer(folded):
             by_head[match.group(1)].append(match.start())
