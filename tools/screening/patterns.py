@@ -168,6 +168,20 @@ class Matcher:
     "her PCP"): a sentence with none of them is passed over with one lookup, even where
     matches may begin at words as common as "the"."""
 
+    def __post_init__(self) -> None:
+        # what each call walks through: (name, regex, runs on the lower-cased text, starts)
+        plan = [
+            (name, regex, name in ("plain", "literal"), self.starts.get(name))
+            for name, regex in (
+                ("patterns", self.patterns),
+                ("plain", self.plain),
+                ("literal", self.literal),
+                ("cased", self.cased),
+            )
+            if regex is not None
+        ]
+        object.__setattr__(self, "_plan", tuple(plan))
+
     def regexes(self) -> list[re.Pattern[str]]:
         """The compiled regexes it runs."""
         return [r for r in (self.literal, self.cased, self.patterns, self.plain) if r is not None]
@@ -195,35 +209,23 @@ class Matcher:
         long record), and the literal terms not at all when no word starts like them.
         """
         end = len(text) if endpos is None else endpos
-        if self._nowhere(words, pos, end):
+        if words is not None and self._nowhere(words, pos, end):
             return []
-        found: set[tuple[int, int]] = set()
         needs = self.needs
         skip = words is not None and needs is not None and needs.isdisjoint(words.prefixes)
-        for name, regex, target in (
-            ("patterns", self.patterns, text),
-            ("plain", self.plain, low),
-            ("literal", None if skip else self.literal, low),
-            ("cased", self.cased, text),
-        ):
-            if regex is not None:
-                found.update(self._scan(name, regex, target, pos, end, words))
-        return sorted(s for s in found if s[1] > s[0])
-
-    def _scan(
-        self,
-        name: str,
-        regex: re.Pattern[str],
-        target: str,
-        pos: int,
-        end: int,
-        words: Words | None,
-    ) -> list[tuple[int, int]]:
-        starts = self.starts.get(name)
-        if starts is not None and words is not None and starts.worth_it(words, pos, end):
-            candidates = starts.candidates(words, target, pos, end)
-            return finditer_at(regex, target, candidates, end)
-        return [m.span() for m in regex.finditer(target, pos, end)]
+        found: list[tuple[int, int]] = []
+        for name, regex, on_low, starts in self._plan:  # type: ignore[attr-defined]
+            if skip and name == "literal":
+                continue
+            target = low if on_low else text
+            if starts is not None and words is not None and starts.worth_it(words, pos, end):
+                candidates = starts.candidates(words, target, pos, end)
+                found += finditer_at(regex, target, candidates, end)
+            else:
+                found += [m.span() for m in regex.finditer(target, pos, end)]
+        if not found:
+            return found
+        return sorted({s for s in found if s[1] > s[0]})
 
     def search(
         self,
@@ -235,17 +237,10 @@ class Matcher:
     ) -> bool:
         """Whether anything matches in text[pos:endpos] (`words` as in `spans`)."""
         end = len(text) if endpos is None else endpos
-        if self._nowhere(words, pos, end):
+        if words is not None and self._nowhere(words, pos, end):
             return False
-        for name, regex, target in (
-            ("literal", self.literal, low),
-            ("plain", self.plain, low),
-            ("cased", self.cased, text),
-            ("patterns", self.patterns, text),
-        ):
-            if regex is None:
-                continue
-            starts = self.starts.get(name)
+        for _name, regex, on_low, starts in self._plan:  # type: ignore[attr-defined]
+            target = low if on_low else text
             if starts is not None and words is not None and starts.worth_it(words, pos, end):
                 candidates = starts.candidates(words, target, pos, end)
                 if any(regex.match(target, start, end) for start in candidates):

@@ -141,7 +141,8 @@ class FieldWords:
 
     def starts(self, prefixes: frozenset[str], pos: int, end: int) -> list[int]:
         shift = self.offset
-        return [s - shift for s in self.index.starts(prefixes, pos + shift, end + shift)]
+        found = self.index.starts(prefixes, pos + shift, end + shift)
+        return [s - shift for s in found] if found and shift else found
 
 
 Words = WordIndex | FieldWords
