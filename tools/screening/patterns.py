@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 import re._constants as _c
 import re._parser as _sre
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from tools.screening.word_index import (
     PREFIX,
@@ -250,9 +251,10 @@ class Matcher:
         return False
 
 
-def _branches(pattern: str) -> list[str]:
-    """The top-level alternatives of a regex source."""
-    branches, depth, start, index, in_class = [], 0, 0, 0, False
+def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:
+    """Each character of a regex source that is syntax, not text: (index, character,
+    group depth before it); escaped characters and character classes are skipped."""
+    depth, index, in_class = 0, 0, False
     while index < len(pattern):
         char = pattern[index]
         if char == "\\":
@@ -262,16 +264,25 @@ def _branches(pattern: str) -> list[str]:
             in_class = char != "]"
         elif char == "[":
             in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            branches.append(pattern[start:index])
-            start = index + 1
+        else:
+            yield index, char, depth
+            depth += {"(": 1, ")": -1}.get(char, 0)
         index += 1
-    branches.append(pattern[start:])
-    return branches
+
+
+def _group_end(pattern: str, opening: int) -> int | None:
+    """Where the group opened at `opening` closes, or None."""
+    for index, char, depth in _syntax(pattern):
+        if index > opening and char == ")" and depth == 1:
+            return index
+    return None
+
+
+def _branches(pattern: str) -> list[str]:
+    """The top-level alternatives of a regex source."""
+    cuts = [index for index, char, depth in _syntax(pattern) if char == "|" and depth == 0]
+    edges = [-1, *cuts, len(pattern)]
+    return [pattern[a + 1 : b] for a, b in pairwise(edges)]
 
 
 _GUARD = r"(?<!\w)(?:"
@@ -282,34 +293,14 @@ def alternatives(pattern: str) -> list[str]:
     ("(?<!\\w)(?:a|b)" gives "(?<!\\w)a" and "(?<!\\w)b"), so each can be indexed alone."""
     out = []
     for branch in _branches(pattern):
-        inner = branch[len(_GUARD) : -1]
-        if branch.startswith(_GUARD) and branch.endswith(")") and _closes_at_end(branch):
-            out += [_GUARD[:-3] + alternative for alternative in _branches(inner)]
+        opening = len(_GUARD) - 3  # the group's "("
+        if branch.startswith(_GUARD) and _group_end(branch, opening) == len(branch) - 1:
+            out += [
+                _GUARD[:-3] + alternative for alternative in _branches(branch[len(_GUARD) : -1])
+            ]
         else:
             out.append(branch)
     return out
-
-
-def _closes_at_end(branch: str) -> bool:
-    """Whether the group opened after the guard closes at the branch's last character."""
-    depth, index, in_class = 0, len(_GUARD) - 3, False
-    while index < len(branch):
-        char = branch[index]
-        if char == "\\":
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                return index == len(branch) - 1
-        index += 1
-    return False
 
 
 _LEADING_GROUP = re.compile(r"(?:\\b|\(\?-?i:|\(\?:|\()*")
@@ -332,19 +323,14 @@ def _starts_at_word(pattern: str) -> bool:
 
 def _inner(branch: str) -> str:
     """The alternatives inside a branch's leading group ("(?:a|b)c" gives "a|b")."""
-    depth = 0
-    for index, char in enumerate(branch):
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                body = branch[1:index]
-                for prefix in ("?:", "?-i:", "?i:"):
-                    if body.startswith(prefix):
-                        return body[len(prefix) :]
-                return body
-    return branch
+    end = _group_end(branch, 0)
+    if end is None:
+        return branch
+    body = branch[1:end]
+    for prefix in ("?:", "?-i:", "?i:"):
+        if body.startswith(prefix):
+            return body[len(prefix) :]
+    return body
 
 
 def _needs_case(pattern: str) -> bool:
