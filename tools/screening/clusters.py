@@ -36,7 +36,6 @@ from tools.screening.fields import (
 from tools.screening.numbers import KINDS
 from tools.screening.patterns import Matcher, compile_terms
 from tools.screening.rules import Rule, RuleSet, rule_set
-from tools.sentences import Span
 
 
 class _Data(BaseModel):
@@ -240,22 +239,9 @@ def _affirmed(part: Part, modifiers: frozenset[str]) -> bool:
 
 
 def _seen(part: CompiledPart, document: Document) -> Seen | None:
-    found = document.spans(part.matcher, part.bases)
-    if part.part.readings:
-        for text in document.fields:
-            if text.field.base in part.bases:
-                found.setdefault(text.index, []).extend(
-                    Span(r.start, r.end) for r in text.readings() if r.kind in part.part.readings
-                )
-    for index in sorted(found):
-        text = document.fields[index]
-        for span in sorted(set(found[index])):
-            sentence = text.sentence_at(span.start)
-            if sentence is None:
-                continue
-            context = text.context(sentence)
-            if context.inert(span.start) or not _affirmed(part.part, context.modifiers(span)):
-                continue
+    found = document.spans(part.matcher, part.bases, part.part.readings)
+    for text, span, sentence, context in document.judged(found):
+        if _affirmed(part.part, context.modifiers(span)):
             return Seen(text.field.path, text.evidence(sentence, span))
     return None
 

@@ -10,7 +10,7 @@ the case as a whole (addressed flags, modalities, purposes) is decided in `scree
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 
@@ -222,16 +222,39 @@ class Document:
             return None
         return text, Span(start - offset, end - offset)
 
-    def spans(self, matcher: Matcher | None, bases: frozenset[str]) -> dict[int, list[Span]]:
-        """The matcher's matches in the fields with these base paths, by field index."""
+    def spans(
+        self, matcher: Matcher | None, bases: frozenset[str], readings: Collection[str] = ()
+    ) -> dict[int, list[Span]]:
+        """The matcher's matches in the fields with these base paths, by field index, and
+        the fields' numeric readings of these kinds."""
         found: dict[int, list[Span]] = {}
-        if matcher is None:
-            return found
-        for start, end in matcher.spans(self.norm, self.low, words=self.words):
-            located = self.locate(start, end)
-            if located and located[0].field.base in bases:
-                found.setdefault(located[0].index, []).append(located[1])
+        if matcher is not None:
+            for start, end in matcher.spans(self.norm, self.low, words=self.words):
+                located = self.locate(start, end)
+                if located and located[0].field.base in bases:
+                    found.setdefault(located[0].index, []).append(located[1])
+        if readings:
+            for text in self.fields:
+                if text.field.base in bases:
+                    found.setdefault(text.index, []).extend(
+                        Span(r.start, r.end) for r in text.readings() if r.kind in readings
+                    )
         return found
+
+    def judged(
+        self, found: dict[int, list[Span]]
+    ) -> Iterator[tuple[FieldText, Span, Span, SentenceContext]]:
+        """Each found span in order, with its sentence and that sentence's context; spans
+        outside a sentence or in its instruction-like part are left out."""
+        for index in sorted(found):
+            text = self.fields[index]
+            for span in sorted(set(found[index])):
+                sentence = text.sentence_at(span.start)
+                if sentence is None:
+                    continue
+                context = text.context(sentence)
+                if not context.inert(span.start):
+                    yield text, span, sentence, context
 
 
 def _cancelled_by_reading(rule: Rule, text: FieldText, sentence: Span) -> bool:
@@ -242,13 +265,7 @@ def _cancelled_by_reading(rule: Rule, text: FieldText, sentence: Span) -> bool:
 
 
 def _candidates(rule: Rule, document: Document) -> dict[int, list[Span]]:
-    found = document.spans(rule.regex, rule.bases)
-    if rule.entry.readings:
-        for text in document.fields:
-            if text.field.base in rule.bases:
-                found.setdefault(text.index, []).extend(
-                    Span(r.start, r.end) for r in text.readings() if r.kind in rule.entry.readings
-                )
+    found = document.spans(rule.regex, rule.bases, rule.entry.readings)
     if rule.exclude is not None and found:
         excluded = document.spans(rule.exclude, rule.bases)
         for index, spans in found.items():
@@ -272,18 +289,11 @@ def not_overlapping(spans: list[Span], excluded: list[Span]) -> list[Span]:
 
 def mentions(rule: Rule, document: Document) -> Iterator[Mention]:
     """Every mention of the rule in the fields it reads, outside instruction-like sentences."""
-    found = _candidates(rule, document)
-    for index in sorted(found):
-        text = document.fields[index]
-        for span in sorted(set(found[index])):
-            sentence = text.sentence_at(span.start)
-            if sentence is None:
-                continue
-            context = text.context(sentence)
-            if context.inert(span.start) or _cancelled_by_reading(rule, text, sentence):
-                continue
-            addressing = context.addressing(span, modification=rule.entry.modification_addresses)
-            yield Mention(rule, text, span, sentence, context.modifiers(span), addressing)
+    for text, span, sentence, context in document.judged(_candidates(rule, document)):
+        if _cancelled_by_reading(rule, text, sentence):
+            continue
+        addressing = context.addressing(span, modification=rule.entry.modification_addresses)
+        yield Mention(rule, text, span, sentence, context.modifiers(span), addressing)
 
 
 def case_document(case: Case) -> Document:
