@@ -1,4 +1,5 @@
-"""A gradio_client session with the app, for its API tests and its benchmarks.
+"""How the app's tests and benchmarks reach it: a gradio_client session, and Debian's
+headless Chromium with the flags they share.
 
 gradio_client opens a new httpx client for each call, and with certificate checks on
 (its default) each of those loads the CA bundle again: about 45 ms of CPU per call, more
@@ -11,8 +12,22 @@ from __future__ import annotations
 
 import ssl
 from functools import cache
+from pathlib import Path
 
 from gradio_client import Client
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+"""The browser tests' and benchmark's Chromium: Debian's, driven by Playwright with
+`executable_path` (nothing downloaded); no sandbox, GPU or background traffic."""
 
 
 @cache

@@ -27,19 +27,9 @@ from argon2 import PasswordHasher
 from agent.access import Users
 from agent.store import Store, store_path
 from corpus.store import index_dir
-from evals.app_client import app_client
+from evals.app_client import CHROMIUM, CHROMIUM_ARGS, app_client
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "cases"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SESSIONS = 20
 CASES = ["TM-2026-0398", "TM-2026-0377", "TM-2026-0360", "TM-2026-0421", "TM-2026-0412"]
 QUESTION = "did the NDI change reach the MCID?"

@@ -14,18 +14,9 @@ from pathlib import Path
 import pytest
 
 from corpus.retrieval import Retriever
+from evals.app_client import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.app_server import RunningApp, shared_app
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "reports" / "screenshots"
 
 
