@@ -18,61 +18,33 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from agent.attention import cite_attention
-from agent.citations import citation_of, cite, passage_for
+from langgraph.runtime import Runtime
+
+from agent import nodes
 from agent.config import Settings
-from agent.drafting import draft_rationale
 from agent.graph import review_determination
 from agent.llm import OfflineDrafter, make_drafter
-from agent.nodes import ROUTES_KEY
 from agent.state import ReviewContext
 from agent.verify import MARKER
 from corpus.retrieval import Retriever
 from tools.case import Case
 from tools.determination import Determination
-from tools.dosage import stage_of
-from tools.parameters import parameters
-from tools.review import review
-from tools.screening.attention import Embed
 
 Percentile = Callable[[list[float], float], float]
 
 
-def plain_review(case: Case, retriever: Retriever, embed: Embed | None = None) -> Determination:
-    """The graph's steps as plain calls, no graph: the baseline of the overhead row (the
-    same readers as the graph's, the semantic net with `embed` included)."""
-    reviewed = review(case, embed=embed)
-    recommendation = reviewed.recommendation
-    attention = cite_attention(reviewed.attention, retriever)
-    findings, citations = cite(recommendation.findings, retriever)
-    recommendation = recommendation.model_copy(update={"findings": findings})
-    routes = None
-    if recommendation.outcome != "approved":
-        routes = citation_of(passage_for(ROUTES_KEY, retriever))
-        if routes.id not in {c.id for c in citations}:
-            citations = [*citations, routes]
-    stage, days = stage_of(case)
-    stage_text = f"{stage} ({days} days since onset or exacerbation)"
-    params = parameters()
-    return Determination(
-        case_id=case.case_id,
-        outcome=recommendation.outcome,
-        requested=recommendation.requested,
-        approved=recommendation.approved,
-        refer=recommendation.refer,
-        findings=findings,
-        attention=attention,
-        deciding=recommendation.deciding,
-        rationale=draft_rationale(recommendation, stage_text, citations, routes),
-        citations=citations,
-        versions={
-            "guideline": retriever.versions.get("cpg167", params.guideline_version),
-            "policy": params.policy_version,
-        },
-        policy_rule=recommendation.rule,
-        stage=stage_text,
-        due=case.due_date().isoformat(timespec="minutes"),
-    )
+def plain_review(case: Case, context: ReviewContext) -> Determination:
+    """The graph's steps as plain calls, no graph: the baseline of the overhead row. The
+    node functions themselves run in order on one state dict (an offline draft passes
+    the verifier, so no retry or fallback), with the semantic net if the context has it."""
+    runtime = Runtime(context=context)
+    state: dict[str, Any] = {"case": case, "revision": 1}
+    state.update(nodes.validate(state))  # type: ignore[arg-type]
+    for step in (nodes.run_tools, nodes.retrieve, nodes.draft):
+        state.update(step(state, runtime))  # type: ignore[arg-type]
+    state.update(nodes.verify(state))  # type: ignore[arg-type]
+    state.update(nodes.record_draft(state, runtime))  # type: ignore[arg-type]
+    return state["determination"]
 
 
 def _timed(run: Callable[[], Any]) -> float:
@@ -85,11 +57,11 @@ def graph_overhead(retriever: Retriever, cases: list[Case]) -> tuple[list[float]
     """Per case, milliseconds of the plain steps and of the graph (interleaved runs)."""
     context = ReviewContext(passages=retriever, drafter=OfflineDrafter())
     for case in cases[:20]:  # warm-up
-        plain_review(case, retriever, context.embed)
+        plain_review(case, context)
         review_determination(case, context)
     plain, graph = [], []
     for case in cases:
-        plain.append(_timed(lambda c=case: plain_review(c, retriever, context.embed)))
+        plain.append(_timed(lambda c=case: plain_review(c, context)))
         graph.append(_timed(lambda c=case: review_determination(c, context)))
     return plain, graph
 
