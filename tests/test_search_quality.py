@@ -73,12 +73,18 @@ def test_when_asked_twice_and_in_another_process_then_same_ranking(retriever, co
     assert json.loads(other.stdout) == first
 
 
-def test_when_index_rebuilt_then_same_ranking(tmp_path):
+def _guide_index(tmp_path: Path) -> tuple[Path, Path]:
+    """A sources folder holding the small guide, and a data folder with its index."""
     sources = tmp_path / "sources"
     sources.mkdir()
     (sources / "a.md").write_text(GUIDE, encoding="utf-8")
     home = tmp_path / "home"
     build_index(home, sources, _quiet)
+    return sources, home
+
+
+def test_when_index_rebuilt_then_same_ranking(tmp_path):
+    sources, home = _guide_index(tmp_path)
     queries = ["cold packs", "heat over numb skin", "how long is moist heat applied"]
     before = _rankings(Retriever(home), queries)
     build_index(home, sources, _quiet, rebuild=True)
@@ -87,11 +93,7 @@ def test_when_index_rebuilt_then_same_ranking(tmp_path):
 
 
 def test_when_chunker_model_or_data_changed_then_ingest_rebuilds(tmp_path):
-    sources = tmp_path / "sources"
-    sources.mkdir()
-    (sources / "a.md").write_text(GUIDE, encoding="utf-8")
-    home = tmp_path / "home"
-    build_index(home, sources, _quiet)
+    sources, home = _guide_index(tmp_path)
     path = index_dir(home) / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8"))
     assert set(manifest["recipe"]) == {"chunker", "embedding", "data"}
