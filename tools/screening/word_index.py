@@ -158,12 +158,12 @@ class Starts:
     locator: re.Pattern[str] | None = None
     reach_locator: re.Pattern[str] | None = None
     reach: int = 0
-    needs: re.Pattern[str] | None = None
-    """A character class every match of the locator's alternatives holds ("(" for "(-)"):
-    where the range has none, the locator is not run."""
     """Alternatives that open with a run of up to `reach` characters of a class
     ("[^.;]{0,80}baseline"): `reach_locator` finds where what follows the run matches, and
     such an alternative can begin up to `reach` characters before that."""
+    needs: re.Pattern[str] | None = None
+    """A character class every match of the locator's alternatives holds ("(" for "(-)"):
+    where the range has none, the locator is not run."""
 
     def cost(self, words: Words) -> int:
         """How many word starts would be tried over the whole document."""
@@ -202,10 +202,20 @@ def matches(
     """`regex.finditer(text)`, trying only the candidate starts when the index pays."""
     end = len(text)
     if starts is None or words is None or not starts.worth_it(words, 0, end):
-        yield from regex.finditer(text)
-        return
+        return regex.finditer(text)
+    return matches_at(regex, text, starts.candidates(words, text, 0, end), end)
+
+
+def matches_at(
+    regex: re.Pattern[str], text: str, candidates: list[int], end: int
+) -> Iterator[re.Match[str]]:
+    """The matches `regex.finditer(text, pos, end)` finds, trying only the candidate starts.
+
+    Exact when every match must begin at a candidate: finditer tries each position in turn
+    and resumes after a match, so skipping the candidates inside a match does the same.
+    """
     resume = -1
-    for start in starts.candidates(words, text, 0, end):
+    for start in candidates:
         if start < resume:
             continue
         match = regex.match(text, start, end)
@@ -217,21 +227,8 @@ def matches(
 def finditer_at(
     regex: re.Pattern[str], text: str, candidates: list[int], end: int
 ) -> list[tuple[int, int]]:
-    """The spans `regex.finditer(text, pos, end)` finds, trying only the candidate starts.
-
-    Exact when every match must begin at a candidate: finditer tries each position in turn
-    and resumes after a match, so skipping the candidates inside a match does the same.
-    """
-    found: list[tuple[int, int]] = []
-    resume = -1
-    for start in candidates:
-        if start < resume:
-            continue
-        match = regex.match(text, start, end)
-        if match is not None:
-            found.append(match.span())
-            resume = max(match.end(), start + 1)
-    return found
+    """The spans of `matches_at`."""
+    return [match.span() for match in matches_at(regex, text, candidates, end)]
 
 
 def regex_starts(regex: re.Pattern[str], branches: list[str]) -> Starts | None:
