@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzing import clinical_text
+from tools.screening import word_index
 from tools.screening.context import SentenceContext
 from tools.screening.engine import Document, FieldText
 from tools.screening.fields import Facts, TextField
@@ -87,6 +88,30 @@ def test_on_any_text_the_index_changes_no_match(text: str, cut: int) -> None:
     for matcher in shipped_matchers():
         _assert_same(matcher, text)
         _assert_same(matcher, text, min(cut, len(text)))
+
+
+@settings(max_examples=25, deadline=None)
+@given(clinical_text | st.sampled_from(SAMPLES), st.integers(min_value=0, max_value=40))
+def test_when_candidates_are_always_tried_every_matcher_finds_the_same(text: str, cut: int) -> None:
+    """The cost model picks scan or candidates per range; with trying always the cheaper,
+    every range of every matcher goes through the candidates and must still agree."""
+    norm = normalise(text)
+    low = lowered(norm)
+    pos, end = min(cut, len(norm)), max(min(cut, len(norm)), len(norm) - cut // 2)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(word_index, "TRY_COST", 0)
+        patch.setattr(word_index, "LOOKUP_COST", 0)
+        indexed = [
+            (
+                m.spans(norm, low, pos, end, WordIndex(low)),
+                m.search(norm, low, pos, end, WordIndex(low)),
+            )
+            for m in shipped_matchers()
+        ]
+    plain = [
+        (m.spans(norm, low, pos, end), m.search(norm, low, pos, end)) for m in shipped_matchers()
+    ]
+    assert indexed == plain
 
 
 def test_a_field_sees_the_document_index_at_its_own_offsets() -> None:
@@ -183,3 +208,19 @@ def test_a_repeated_sentence_is_read_once_and_moved_exactly(pieces: list[str]) -
 def test_required_prefixes(pattern: str, expected: set[str] | None) -> None:
     found = required_prefixes(re.compile(pattern, re.IGNORECASE))
     assert (None if found is None else set(found)) == expected
+
+
+@pytest.mark.parametrize(
+    ("branches", "lowered_text", "expected"),
+    [
+        ([r"\d+\s*yrs?\s*ago"], True, ("ago",)),  # the longest run of literals
+        ([r"\d+\s*yrs?\s*ago"], False, None),  # on cased text a letter may be upper case
+        ([r"\d{1,2}/\d{4}", r":\s*denies"], False, ("/", ":")),
+        ([r"(?:lost|gained)\s*\d+"], True, None),  # a choice: no one literal in every match
+        ([r"ski"], True, None),  # s, k and i have non-ASCII twins a lower-cased text keeps
+    ],
+)
+def test_a_locator_needs_the_literals_every_match_holds(
+    branches: list[str], lowered_text: bool, expected: tuple[str, ...] | None
+) -> None:
+    assert word_index._texts_needed(branches, re.IGNORECASE, lowered_text) == expected

@@ -144,6 +144,10 @@ def _term_prefix(term: str) -> str | None:
     return first.group()[:PREFIX] if first else None
 
 
+LOWERED = ("plain", "literal")
+"""A Matcher's regexes that run on the lower-cased text (the others on the original)."""
+
+
 @dataclass(frozen=True)
 class Matcher:
     """Compiled terms: literal terms run on the lower-cased text, cased terms and patterns
@@ -172,7 +176,7 @@ class Matcher:
     def __post_init__(self) -> None:
         # what each call walks through: (name, regex, runs on the lower-cased text, starts)
         plan = [
-            (name, regex, name in ("plain", "literal"), self.starts.get(name))
+            (name, regex, name in LOWERED, self.starts.get(name))
             for name, regex in (
                 ("patterns", self.patterns),
                 ("plain", self.plain),
@@ -433,7 +437,11 @@ def compile_terms(
         "patterns": re.compile(sensitive, re.IGNORECASE) if sensitive else None,
         "plain": re.compile(plain) if plain else None,
     }
-    starts = {name: regex_starts(r, alternatives(r.pattern)) for name, r in regexes.items() if r}
+    starts = {
+        name: regex_starts(r, alternatives(r.pattern), lowered=name in LOWERED)
+        for name, r in regexes.items()
+        if r
+    }
     return Matcher(
         literal=regexes["literal"],
         cased=regexes["cased"],

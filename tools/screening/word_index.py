@@ -177,6 +177,9 @@ class Starts:
     needs: re.Pattern[str] | None = None
     """A character class every match of the locator's alternatives holds ("(" for "(-)"):
     where the range has none, the locator is not run."""
+    texts: tuple[str, ...] | None = None
+    """Strings one of which every match of the locator's alternatives holds ("ago" of
+    "\\d+\\s*years?\\s*ago"): where the range has none, the locator is not run."""
 
     def cost(self, words: Words) -> int:
         """How many word starts would be tried over the whole document."""
@@ -203,7 +206,9 @@ class Starts:
             for anchor in self.reach_locator.finditer(text, pos, end):
                 at = anchor.start()
                 found.update(range(max(pos, at - self.reach), at + 1))
-        located = self.locator is not None
+        located = self.locator is not None and (
+            self.texts is None or any(text.find(t, pos, end) >= 0 for t in self.texts)
+        )
         if located and (self.needs is None or self.needs.search(text, pos, end)):
             found.update(m.start() for m in self.locator.finditer(text, pos, end))
         return sorted(found)
@@ -244,10 +249,13 @@ def finditer_at(
     return [match.span() for match in matches_at(regex, text, candidates, end)]
 
 
-def regex_starts(regex: re.Pattern[str], branches: list[str]) -> Starts | None:
+def regex_starts(
+    regex: re.Pattern[str], branches: list[str], lowered: bool = False
+) -> Starts | None:
     """The `Starts` of a regex whose top-level alternatives are `branches`: prefixes for
     those that begin at known word prefixes, one zero-width locator for the rest; None
-    when no alternative can be indexed (then the regex is simply scanned)."""
+    when no alternative can be indexed (then the regex is simply scanned). `lowered`: the
+    regex runs on the lower-cased text."""
     whole = start_prefixes(regex)
     if whole is not None:
         return Starts(whole)
@@ -272,7 +280,44 @@ def regex_starts(regex: re.Pattern[str], branches: list[str]) -> Starts | None:
         return None
     flags = regex.flags
     locator, reaching_locator = _lookahead(rest, flags), _lookahead(reaching, flags)
-    return Starts(frozenset(prefixes), locator, reaching_locator, reach, _needed(rest, flags))
+    return Starts(
+        frozenset(prefixes),
+        locator,
+        reaching_locator,
+        reach,
+        _needed(rest, flags),
+        _texts_needed(rest, flags, lowered),
+    )
+
+
+_CASE_TWINS = frozenset("iks")
+"""ASCII letters a case-insensitive regex also matches as a non-ASCII character (ı İ,
+K Kelvin, ſ long s): a lower-case text can hold those, so they are never required."""
+
+
+def _texts_needed(branches: list[str], flags: int, lowered: bool) -> tuple[str, ...] | None:
+    """For each branch, the longest run of literal characters every match of it holds, or
+    None when some branch has none.
+
+    Case is read as if every part of the regex ignored it (a case-sensitive part matches
+    less, so what it needs still holds): on a lower-cased text a letter is required in
+    lower case; on any other text only characters without case ("/", ":", digits) are.
+    """
+    found = []
+    for branch in branches:
+        best = current = ""
+        for op, av in _flat(list(_sre.parse(branch, flags).data)):
+            char = chr(av).lower() if op is _c.LITERAL else ""
+            caseless = char.upper() == char
+            if char.isascii() and char and (caseless or (lowered and char not in _CASE_TWINS)):
+                current += char
+                best = max(best, current, key=len)
+            else:
+                current = ""
+        if not best:
+            return None
+        found.append(best)
+    return tuple(found)
 
 
 def _needed(branches: list[str], flags: int) -> re.Pattern[str] | None:
