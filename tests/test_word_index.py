@@ -65,6 +65,7 @@ SAMPLES = [
     "h/o breast ca 2019, NED; new lesions on restaging CT. 6 beers a day. 2+ pitting edema.",
     "Denies fever, chills. T 101.9 F. BP 186/114. \u0130ntake: ſwelling, residual foot drop.",
     "cleared by Dr. Lee (cardiology) for massage; report any new bruising; if fever, hold.",
+    "BPx186/114 on 3/4/2026, wt170 lb; L5-S1 disc herniation; calf 3cm larger than R; MI12/1/26",
 ]
 
 
@@ -114,6 +115,12 @@ def test_when_candidates_are_always_tried_every_matcher_finds_the_same(text: str
     assert indexed == plain
 
 
+def test_a_run_of_digits_inside_a_word_is_filed_like_a_word() -> None:
+    index = WordIndex("x12/2025 a1b2 12")
+    assert index.positions("12") == [1, 14]
+    assert index.positions("1b2") == [10] and index.positions("2") == [4, 12]
+
+
 def test_a_field_sees_the_document_index_at_its_own_offsets() -> None:
     rules = rule_set()
     texts = [TextField("subjective", "no fever"), TextField("notes", "calf swelling")]
@@ -133,6 +140,8 @@ def test_a_field_sees_the_document_index_at_its_own_offsets() -> None:
         (r"swollen", None),  # no guard: it can match inside a word
         (r"(?<!\w)\w+ing", None),  # begins with any word character
         (r"(?<!\w)(?:[^.;]{0,80}x)", None),
+        (r"(?<![\d/])\d{1,2}/\d{4}", set("0123456789")),  # a digit run's start, even in "x12"
+        (r"(?<!\d)(?:x|5)", None),  # behind a digit guard only a digit has a known place
     ],
 )
 def test_start_prefixes(pattern: str, expected: set[str] | None) -> None:

@@ -26,6 +26,9 @@ PREFIX = 3
 """Words are indexed by their first 1, 2 and 3 characters."""
 
 _HEAD = re.compile(r"(?<![a-z0-9])([a-z0-9]{1,3})")
+_INNER_DIGITS = re.compile(r"[a-z](?=([0-9][a-z0-9]{0,2}))")
+"""A run of digits inside a word ("x5"), filed like a word: a regex whose match begins at
+a digit no digit precedes ("(?<!\\d)\\d+ cm") is tried there too."""
 
 
 def _fold_as_ascii() -> dict[int, str]:
@@ -43,10 +46,11 @@ _TO_FOLD = re.compile("[" + "".join(re.escape(chr(c)) for c in _FOLD_AS_ASCII) +
 into one: dotted/dotless i and long s (case-insensitively), and every decimal digit of
 any script (`\\d`). They are indexed as that letter or digit."""
 _TOKEN_CHAR = re.compile(r"[a-z0-9]")
-TRY_COST = 6
+TRY_COST = 10
 """Trying a regex at one position costs about as much as scanning this many characters.
-(Measured on the shipped matchers: 5-10 review a 1 MB record fastest and small cases
-alike; 20, the first guess, left the clearance search scanning every sentence.)"""
+(Measured on the shipped matchers: anything from 6 to 15 reviews 1 MB records and small
+cases alike, within noise; 20, the first guess, left the clearance search scanning every
+sentence with its long alternation.)"""
 LOOKUP_COST = 8
 """Looking up the candidates in a range costs about this many characters' scan."""
 _MAX_PREFIXES = 300
@@ -54,7 +58,8 @@ _MAX_PREFIXES = 300
 
 
 class WordIndex:
-    """The start offset of every `[a-z0-9]+` word of a lower-cased text, by prefix.
+    """The start offset of every `[a-z0-9]+` word of a lower-cased text, and of every run
+    of digits inside one ("12" of "x12"), by prefix.
 
     Words are filed once under their first three characters; the list for a shorter
     prefix is merged from those on first use and kept.
@@ -68,6 +73,11 @@ class WordIndex:
             folded = _TO_FOLD.sub(lambda m: _FOLD_AS_ASCII[ord(m.group())], low)
         for match in _HEAD.finditer(folded):
             by_head[match.group(1)].append(match.start())
+        inner: dict[str, list[int]] = defaultdict(list)
+        for match in _INNER_DIGITS.finditer(folded):
+            inner[match.group(1)].append(match.start() + 1)
+        for head, starts in inner.items():  # two sorted runs: one linear merge each
+            by_head[head] = sorted(by_head[head] + starts)
         self.length = len(low)
         self._counts: dict[frozenset[str], int] = {}
         self._merged: dict[frozenset[str], list[int]] = {}
@@ -408,6 +418,8 @@ def start_prefixes(regex: re.Pattern[str]) -> frozenset[str] | None:
     before its first character; a prefix is cut short wherever the regex could continue
     with anything but a known letter or digit, so a shorter prefix only selects more.
     """
+    if regex.flags & re.ASCII:
+        return None  # its \d is ASCII only, but the index files every script's digits
     try:
         parsed = _sre.parse(regex.pattern, regex.flags)
     except re.error:  # pragma: no cover - the regex compiled, so it parses
@@ -418,9 +430,16 @@ def start_prefixes(regex: re.Pattern[str]) -> frozenset[str] | None:
     return frozenset(found)
 
 
-def _walk(items: list, prefix: str, guarded: bool, found: set[str]) -> bool:
+DIGIT = "digit"
+"""A guard that no digit precedes ("(?<!\\d)", "(?<![\\d/])"): a digit after it begins
+a run of digits, which the index files like a word."""
+
+
+def _walk(items: list, prefix: str, guarded: bool | str, found: set[str]) -> bool:
     """Add to `found` the prefixes the sequence `items` can begin with after `prefix`;
-    False when a match could begin somewhere unknown (no guard before a character)."""
+    False when a match could begin somewhere unknown (no guard before a character).
+    `guarded`: True behind a word guard, DIGIT behind a digit guard (then only a digit
+    may begin the match at a known place), False behind none."""
     if len(found) > _MAX_PREFIXES:
         return False
     if len(prefix) == PREFIX or not items:
@@ -430,7 +449,7 @@ def _walk(items: list, prefix: str, guarded: bool, found: set[str]) -> bool:
     if op is _c.LITERAL:
         char = chr(av).lower()
         if _TOKEN_CHAR.fullmatch(char):
-            if not prefix and not guarded:
+            if not prefix and not (guarded is True or (guarded == DIGIT and char.isdigit())):
                 return False
             return _walk(rest, prefix + char, guarded, found)
         return _close(prefix, guarded, found)
@@ -451,11 +470,15 @@ def _walk(items: list, prefix: str, guarded: bool, found: set[str]) -> bool:
         return _walk(once, prefix, guarded, found)
     if op is _c.AT:
         boundary = av in (_c.AT_BOUNDARY, _c.AT_UNI_BOUNDARY, _c.AT_LOC_BOUNDARY)
-        return _walk(rest, prefix, guarded or (boundary and not prefix), found)
+        return _walk(rest, prefix, True if boundary and not prefix else guarded, found)
     if op is _c.ASSERT_NOT:
         direction, sub = av
-        behind_word = direction == -1 and _is_word_class(list(sub.data))
-        return _walk(rest, prefix, guarded or (behind_word and not prefix), found)
+        behind = list(sub.data) if direction == -1 and not prefix else []
+        if _is_word_class(behind):
+            return _walk(rest, prefix, True, found)
+        if _holds_digits(behind) and guarded is False:
+            return _walk(rest, prefix, DIGIT, found)
+        return _walk(rest, prefix, guarded, found)
     if op is _c.ASSERT:
         return _walk(rest, prefix, guarded, found)
     return _close(prefix, guarded, found)
@@ -487,6 +510,18 @@ def _class_letters(av: list) -> list[str] | None:
                 return None
             chars.append(char)
     return sorted(set(chars)) if 0 < len(chars) <= 12 else None
+
+
+def _holds_digits(items: list) -> bool:
+    """Whether a lookbehind's body is one character class holding every digit (`\\d`,
+    "[\\d/]"): behind it, a digit begins a run of digits."""
+    if len(items) != 1:
+        return False
+    kind, value = items[0]
+    return kind is _c.IN and any(
+        item in ((_c.CATEGORY, _c.CATEGORY_DIGIT), (_c.CATEGORY, _c.CATEGORY_UNI_DIGIT))
+        for item in value
+    )
 
 
 def _is_word_class(items: list) -> bool:
