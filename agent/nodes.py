@@ -157,14 +157,9 @@ def record_draft(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
     r = state["recommendation"]
     versions = runtime.context.passages.versions
     params = parameters()
-    determination = Determination(
-        case_id=case.case_id,
-        outcome=r.outcome,
-        requested=r.requested,
-        approved=r.approved,
-        refer=r.refer,
-        findings=r.findings,
-        deciding=r.deciding,
+    determination = Determination.recommending(
+        case.case_id,
+        r,
         rationale=state["draft"].text,
         citations=state["citations"],
         attention=state.get("attention", []),
@@ -177,7 +172,6 @@ def record_draft(state: ReviewState, runtime: Runtime[ReviewContext]) -> Update:
             "policy": params.policy_version,
         },
         decision=None,
-        policy_rule=r.rule,
         stage=state["stage"],
         due=case.due_date().isoformat(timespec="minutes"),
     )

@@ -59,14 +59,9 @@ def bench_submit(retriever: Retriever, cases: list[Case]) -> tuple[float, list[f
 
 
 def _draft(case: Case) -> Determination:
-    r = review_case(case)
-    return Determination(
-        case_id=case.case_id,
-        outcome=r.outcome,
-        requested=r.requested,
-        approved=r.approved,
-        refer=r.refer,
-        findings=r.findings,
+    return Determination.recommending(
+        case.case_id,
+        review_case(case),
         rationale="bench",
         citations=[],
         versions={"guideline": "bench", "policy": "1"},

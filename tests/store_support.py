@@ -82,19 +82,14 @@ def draft_of(
 ) -> Determination:
     """A draft determination straight from the tools (the template text is not the point)."""
     r = review_case(case)
-    return Determination(
-        case_id=case.case_id,
-        outcome=r.outcome,
-        requested=r.requested,
-        approved=r.approved,
-        refer=r.refer,
-        findings=r.findings,
+    return Determination.recommending(
+        case.case_id,
+        r,
         rationale=f"Recommended determination: {r.outcome}.",
         citations=[],
         attention=attention or [],
         revision=revision,
         versions={"guideline": "test", "policy": "1"},
-        policy_rule=r.rule,
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -163,3 +163,23 @@ class Determination(BaseModel):
     policy_rule: str = ""
     stage: str = ""
     due: str = ""
+
+    @classmethod
+    def recommending(
+        cls, case_id: str, recommendation: Recommendation, **drafted: Any
+    ) -> Determination:
+        """A determination carrying the policy's recommendation as it stands (outcome,
+        dosage, referral, findings, deciding codes, rule): only `drafted` (rationale,
+        citations, versions, ...) comes from elsewhere, so no caller can re-decide."""
+        r = recommendation
+        return cls(
+            case_id=case_id,
+            outcome=r.outcome,
+            requested=r.requested,
+            approved=r.approved,
+            refer=r.refer,
+            findings=r.findings,
+            deciding=r.deciding,
+            policy_rule=r.rule,
+            **drafted,
+        )
