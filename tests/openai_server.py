@@ -133,6 +133,7 @@ class ScriptedOpenAI:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each reply waits 40 ms for a delayed ACK
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -28,6 +28,8 @@ class ScriptedChat:
 
 def _handler(script: ScriptedChat) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        disable_nagle_algorithm = True  # else each reply may wait 40 ms for a delayed ACK
+
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", "0"))
             script.requests.append(json.loads(self.rfile.read(length)))
