@@ -10,6 +10,7 @@ tried at those places only, with exactly the matches a scan would find.
 
 from __future__ import annotations
 
+import math
 import re
 import re._constants as _c
 import re._parser as _sre
@@ -80,6 +81,7 @@ class WordIndex:
             by_head[head] = sorted(by_head[head] + starts)
         self.length = len(low)
         self._counts: dict[frozenset[str], int] = {}
+        self._shortest: dict[frozenset[str], float] = {}
         self._merged: dict[frozenset[str], list[int]] = {}
         self._positions: dict[str, list[int]] = dict(by_head)
         self._heads = frozenset(by_head)
@@ -106,6 +108,17 @@ class WordIndex:
         found = self._counts.get(prefixes)
         if found is None:
             found = self._counts[prefixes] = sum(len(self.positions(p)) for p in prefixes)
+        return found
+
+    def shortest_worth_trying(self, prefixes: frozenset[str]) -> float:
+        """The shortest range in which trying these prefixes' word starts beats scanning
+        (see `Starts.worth_it`); infinite when the text is so crowded with them that no
+        range is. Worked out once per prefix set: a long record asks it per sentence."""
+        found = self._shortest.get(prefixes)
+        if found is None:
+            gain = 1 - self.count(prefixes) / max(1, self.length) * TRY_COST
+            found = LOOKUP_COST / gain if gain > 0 else math.inf
+            self._shortest[prefixes] = found
         return found
 
     def any_start(self, prefixes: frozenset[str], pos: int, end: int) -> bool:
@@ -159,6 +172,9 @@ class FieldWords:
     def count(self, prefixes: frozenset[str]) -> int:
         return self.index.count(prefixes)
 
+    def shortest_worth_trying(self, prefixes: frozenset[str]) -> float:
+        return self.index.shortest_worth_trying(prefixes)
+
     def any_start(self, prefixes: frozenset[str], pos: int, end: int) -> bool:
         return self.index.any_start(prefixes, pos + self.offset, end + self.offset)
 
@@ -203,9 +219,9 @@ class Starts:
         as much as scanning a few characters).
         """
         span = end - pos
-        tries = self.cost(words) * span / max(1, words.length)
-        lookups = 0 if span >= words.length else 1
-        return tries * TRY_COST + lookups * LOOKUP_COST <= span
+        if span >= words.length:  # the whole text: no lookup to pay for
+            return self.cost(words) * TRY_COST <= span
+        return span >= words.shortest_worth_trying(self.prefixes)
 
     def candidates(self, words: Words, text: str, pos: int, end: int) -> list[int]:
         """Every position in [pos, end) where a match could begin, sorted."""
