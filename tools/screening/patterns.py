@@ -25,7 +25,7 @@ from tools.screening.word_index import (
     PREFIX,
     Starts,
     Words,
-    finditer_at,
+    matches_at,
     regex_starts,
     required_prefixes,
 )
@@ -216,18 +216,7 @@ class Matcher:
         end = len(text) if endpos is None else endpos
         if words is not None and self._nowhere(words, pos, end):
             return []
-        needs = self.needs
-        skip = words is not None and needs is not None and needs.isdisjoint(words.prefixes)
-        found: list[tuple[int, int]] = []
-        for name, regex, on_low, starts in self._plan:  # type: ignore[attr-defined]
-            if skip and name == "literal":
-                continue
-            target = low if on_low else text
-            if starts is not None and words is not None and starts.worth_it(words, pos, end):
-                candidates = starts.candidates(words, target, pos, end)
-                found += finditer_at(regex, target, candidates, end)
-            else:
-                found += [m.span() for m in regex.finditer(target, pos, end)]
+        found = [m.span() for run in self._runs(text, low, pos, end, words) for m in run]
         if not found:
             return found
         return sorted({s for s in found if s[1] > s[0]})
@@ -244,15 +233,25 @@ class Matcher:
         end = len(text) if endpos is None else endpos
         if words is not None and self._nowhere(words, pos, end):
             return False
-        for _name, regex, on_low, starts in self._plan:  # type: ignore[attr-defined]
+        runs = self._runs(text, low, pos, end, words)
+        return any(next(run, None) is not None for run in runs)
+
+    def _runs(
+        self, text: str, low: str, pos: int, end: int, words: Words | None
+    ) -> Iterator[Iterator[re.Match[str]]]:
+        """Each regex's matches in [pos, end), lazily: tried at the candidate starts where
+        the index pays, scanned elsewhere; the literal terms skipped when no word starts
+        like them (then they cannot match)."""
+        needs = self.needs
+        skip = words is not None and needs is not None and needs.isdisjoint(words.prefixes)
+        for name, regex, on_low, starts in self._plan:  # type: ignore[attr-defined]
+            if skip and name == "literal":
+                continue
             target = low if on_low else text
             if starts is not None and words is not None and starts.worth_it(words, pos, end):
-                candidates = starts.candidates(words, target, pos, end)
-                if any(regex.match(target, start, end) for start in candidates):
-                    return True
-            elif regex.search(target, pos, end):
-                return True
-        return False
+                yield matches_at(regex, target, starts.candidates(words, target, pos, end), end)
+            else:
+                yield regex.finditer(target, pos, end)
 
 
 def _syntax(pattern: str) -> Iterator[tuple[int, str, int]]:

@@ -268,13 +268,6 @@ def matches_at(
             resume = max(match.end(), start + 1)
 
 
-def finditer_at(
-    regex: re.Pattern[str], text: str, candidates: list[int], end: int
-) -> list[tuple[int, int]]:
-    """The spans of `matches_at`."""
-    return [match.span() for match in matches_at(regex, text, candidates, end)]
-
-
 def regex_starts(
     regex: re.Pattern[str], branches: list[str], lowered: bool = False
 ) -> Starts | None:
