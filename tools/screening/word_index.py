@@ -524,24 +524,22 @@ def _class_letters(av: list) -> list[str] | None:
 def _holds_digits(items: list) -> bool:
     """Whether a lookbehind's body is one character class holding every digit (`\\d`,
     "[\\d/]"): behind it, a digit begins a run of digits."""
-    if len(items) != 1:
-        return False
-    kind, value = items[0]
-    return kind is _c.IN and any(
-        item in ((_c.CATEGORY, _c.CATEGORY_DIGIT), (_c.CATEGORY, _c.CATEGORY_UNI_DIGIT))
-        for item in value
-    )
+    return _one_class_holding(items, (_c.CATEGORY_DIGIT, _c.CATEGORY_UNI_DIGIT))
 
 
 def _is_word_class(items: list) -> bool:
     """Whether a lookbehind's body is one character class holding all of `\\w` ("\\w",
     "[\\w/]"): behind it, a match begins where a word begins."""
+    return _one_class_holding(items, (_c.CATEGORY_WORD, _c.CATEGORY_UNI_WORD))
+
+
+def _one_class_holding(items: list, categories: tuple[object, ...]) -> bool:
+    """Whether `items` is one character class holding one of these categories."""
     if len(items) != 1:
         return False
     kind, value = items[0]
     return kind is _c.IN and any(
-        item in ((_c.CATEGORY, _c.CATEGORY_WORD), (_c.CATEGORY, _c.CATEGORY_UNI_WORD))
-        for item in value
+        item_kind is _c.CATEGORY and item in categories for item_kind, item in value
     )
 
 
