@@ -71,42 +71,18 @@ class Retriever:
             vectors = VectorMatrix.from_collection(collection)
         except Exception as error:  # chromadb raises many types for a damaged folder
             raise IndexCorrupt(f"{folder / 'chroma'}: cannot read the vectors ({error})") from error
-        self._setup(chunks, versions, vectors, questions=manifest.get("questions") or {})
-
-    @classmethod
-    def from_vectors(
-        cls,
-        chunks: list[Chunk],
-        vectors: VectorMatrix,
-        versions: dict[str, str] | None = None,
-        embed: Embedder = embed_texts,
-        questions: dict[str, list[str]] | None = None,
-    ) -> Retriever:
-        """A retriever over passages and vectors held in memory (evaluation, tests)."""
-        retriever = cls.__new__(cls)
-        retriever._setup(chunks, versions or {}, vectors, embed, questions or {})
-        return retriever
-
-    def _setup(
-        self,
-        chunks: list[Chunk],
-        versions: dict[str, str],
-        vectors: VectorMatrix,
-        embed: Embedder = embed_texts,
-        questions: dict[str, list[str]] | None = None,
-    ) -> None:
         self.chunks = chunks
         self.versions = versions
         self._by_id = {chunk.id: chunk for chunk in chunks}
         self._normalised = [normalise(chunk.text) for chunk in chunks]
         self._vectors = vectors
-        self._embed = embed
+        self._embed: Embedder = embed_texts
         self._query_vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self.params = ranking_data()
-        questions = questions if self.params.lexical_questions else {}
+        questions = (manifest.get("questions") or {}) if self.params.lexical_questions else {}
         self._lexical = LexicalIndex(
-            [lexical_text(chunk, (questions or {}).get(chunk.id)) for chunk in chunks],
+            [lexical_text(chunk, questions.get(chunk.id)) for chunk in chunks],
             k1=self.params.bm25_k1,
             b=self.params.bm25_b,
         )
